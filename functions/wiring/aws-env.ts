@@ -1,0 +1,16 @@
+/**
+ * Names of the environment variables that CDK gives the Lambda functions and wiring/aws.ts reads.
+ * One list, so that the stack and the code agree.
+ */
+export const AWS_ENV = {
+  /** The DynamoDB table. */
+  tableName: 'TABLE_NAME',
+  /** The EventBridge Scheduler group that holds one schedule per entry. */
+  scheduleGroupName: 'SCHEDULE_GROUP_NAME',
+  /** The role EventBridge Scheduler assumes to invoke the code-unit functions. */
+  schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  /** The SQS dead-letter queue of undeliverable schedule invocations. */
+  scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
+  /** JSON object: code unit id → function ARN (targets of schedules and of run-now). */
+  codeUnitFunctionArns: 'CODE_UNIT_FUNCTION_ARNS',
+} as const;
