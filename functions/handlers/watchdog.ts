@@ -1,0 +1,4 @@
+// TODO(coordinator): replaced by the thin door over wiring/aws.ts within this session.
+export const handler = async (): Promise<never> => {
+  throw new Error('The watchdog handler is not wired yet.');
+};
