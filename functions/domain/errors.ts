@@ -60,3 +60,21 @@ export class IllegalTransitionError extends KsefJobError {
     super(reason ?? `Cannot go from ${from} to ${to}.`);
   }
 }
+
+/**
+ * A run-log row could not be completed because it is not InProcess any more (already completed,
+ * or recorded as an Error by the stale-lease check) or does not exist. A VersionConflictError, so
+ * that callers written against the port's contract keep working; `stored` is what is there now.
+ */
+export class RunNotInProcessError<T = unknown> extends VersionConflictError {
+  constructor(
+    readonly runId: string,
+    readonly stored: T | undefined,
+    readonly storedStatus: string | null,
+  ) {
+    super(0, null);
+    this.message = storedStatus === null
+      ? `Run '${runId}' cannot be completed: it was never started (or has expired).`
+      : `Run '${runId}' cannot be completed: it is ${storedStatus}, not InProcess.`;
+  }
+}

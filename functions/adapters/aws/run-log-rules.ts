@@ -1,0 +1,73 @@
+import { ValidationError } from '../../domain/errors.js';
+import { runKey } from './table-layout.js';
+
+/*
+ * Rules that every RunLogRepository adapter shares, so that the memory adapter behaves exactly
+ * like the Dynamo one: page limits, the cursor format and the retention of rows.
+ */
+
+export const MAX_RUN_PAGE_LIMIT = 100;
+export const DEFAULT_RUN_RETENTION_DAYS = 90;
+
+const SECONDS_PER_DAY = 86_400;
+const MAX_CURSOR_LENGTH = 512;
+
+export function checkRunPageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUN_PAGE_LIMIT) {
+    throw new ValidationError([{ field: 'limit', reason: `must be an integer from 1 to ${MAX_RUN_PAGE_LIMIT}` }]);
+  }
+  return limit;
+}
+
+/** The cursor is the table key of the last row returned, base64url-encoded JSON. */
+export function encodeRunCursor(codeUnit: string, runId: string): string {
+  return Buffer.from(JSON.stringify(runKey(codeUnit, runId)), 'utf8').toString('base64url');
+}
+
+/** The run id after which the next page starts; a malformed cursor or one of another queue is refused. */
+export function decodeRunCursor(codeUnit: string, cursor: string): string {
+  const refuse = (reason: string): never => {
+    throw new ValidationError([{ field: 'cursor', reason }]);
+  };
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    return refuse('is not a cursor returned by this API');
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return refuse('is not a cursor returned by this API');
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return refuse('is not a cursor returned by this API');
+  const { pk, sk, ...rest } = decoded as Record<string, unknown>;
+  if (typeof pk !== 'string' || typeof sk !== 'string' || Object.keys(rest).length > 0) return refuse('is not a cursor returned by this API');
+  const expected = runKey(codeUnit, '');
+  if (pk !== expected.pk || !sk.startsWith(expected.sk) || sk.length === expected.sk.length) {
+    return refuse('belongs to another queue');
+  }
+  return sk.slice(expected.sk.length);
+}
+
+/** Epoch seconds after which a row is expired: its start plus the retention period. */
+export function runExpiresAtEpoch(startedAt: string, retentionDays: number): number {
+  const started = Date.parse(startedAt);
+  if (Number.isNaN(started)) {
+    throw new ValidationError([{ field: 'startedAt', reason: 'must be an ISO-8601 date-time' }]);
+  }
+  return Math.floor(started / 1000) + Math.round(retentionDays * SECONDS_PER_DAY);
+}
+
+export function isExpired(expiresAtEpoch: number | undefined, now: Date): boolean {
+  return expiresAtEpoch !== undefined && expiresAtEpoch <= Math.floor(now.getTime() / 1000);
+}
+
+export interface RunLogRetentionOptions {
+  /** Days a row is kept after its start (DynamoDB TTL, and hidden from readers once past). Default 90. */
+  readonly retentionDays?: number;
+}
+
+export function checkRetentionDays(days: number | undefined): number {
+  const value = days ?? DEFAULT_RUN_RETENTION_DAYS;
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`retentionDays must be a positive number, got ${value}.`);
+  return value;
+}
