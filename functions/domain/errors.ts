@@ -78,3 +78,6 @@ export class RunNotInProcessError<T = unknown> extends VersionConflictError {
       : `Run '${runId}' cannot be completed: it is ${storedStatus}, not InProcess.`;
   }
 }
+
+/** The data store failed for a reason other than a lost condition (throttling, network, …); retryable. */
+export class StorageError extends KsefJobError {}
