@@ -1,0 +1,92 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpStage, LogGroupLogDestination, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_ROUTES } from './management-api-routes.js';
+import { functionName } from './function-names.js';
+import { RuntimeFunction, handlerEntry } from './runtime-function.js';
+
+/** One JSON line per request, with the IAM caller, so that every change an admin makes is traceable. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    caller: '$context.identity.userArn',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+export interface ManagementApiProps {
+  readonly namePrefix: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: RetentionDays;
+  /** The functions "run now" invokes asynchronously. */
+  readonly codeUnitFunctions: readonly IFunction[];
+}
+
+/**
+ * The admins' HTTP management API: an API Gateway HTTP API in front of one Lambda function.
+ * Every route requires IAM (SigV4) authorization; there is no anonymous route.
+ */
+export class ManagementApi extends Construct {
+  readonly function: IFunction;
+  readonly httpApi: IHttpApi;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ManagementApiProps) {
+    super(scope, id);
+    this.function = new RuntimeFunction(this, 'Function', {
+      functionName: functionName(props.namePrefix, 'api'),
+      entry: handlerEntry('handlers/api.ts'),
+      description: 'KSeF job queues: management API',
+      // API Gateway gives up after 30 s; finishing first lets the function answer with a problem+json.
+      timeout: Duration.seconds(29),
+      environment: props.environment,
+      logRetention: props.logRetention,
+      // Uploaded documents are validated against the FA(3) XSD (issue 4).
+      needsUnbundleableModules: true,
+    });
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: props.codeUnitFunctions.map((fn) => fn.functionArn),
+      }),
+    );
+
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `${props.namePrefix}-management`,
+      description: 'KSeF job queues management API (IAM-authenticated)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    const integration = new HttpLambdaIntegration('Handler', this.function);
+    for (const route of API_ROUTES) {
+      httpApi.addRoutes({ path: route.path, methods: [route.method], integration });
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      // Admin scripts, not the public: a low ceiling keeps a runaway loop from hammering the table.
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+    this.httpApi = httpApi;
+    this.url = stage.url;
+  }
+}

@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: the esbuild project root and the home of the lock file. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a handler entry file, e.g. `handlerEntry('handlers/api.ts')`. */
+export const handlerEntry = (pathInFunctions: string): string =>
+  fileURLToPath(new URL(`../../functions/${pathInFunctions}`, import.meta.url));
+
+/*
+ * xmllint-wasm loads a worker file and a .wasm from its own directory, so esbuild cannot inline it.
+ * It is left external and copied, as is, next to the bundle. `bundling.nodeModules` would do the same
+ * through `npm install` in the asset directory, which needs the registry; a copy keeps synth offline.
+ * xmllint-wasm has no dependencies of its own, so one directory is all it takes.
+ */
+const UNBUNDLEABLE_MODULES = ['xmllint-wasm'] as const;
+
+/*
+ * ESM output: some CommonJS dependencies still call require() for Node built-ins, which ESM lacks.
+ * The banner gives the bundle a real require() bound to its own location.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __ksefCreateRequire } from 'node:module';const require = __ksefCreateRequire(import.meta.url);";
+
+export interface RuntimeFunctionProps {
+  /** Physical name; deterministic so that ARNs can be computed without references (no cycles). */
+  readonly functionName: string;
+  /** Absolute path of the handler file exporting `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: RetentionDays;
+  /** Ship the modules esbuild cannot bundle (xmllint-wasm for XSD validation). */
+  readonly needsUnbundleableModules?: boolean;
+}
+
+/**
+ * A Lambda function as this project runs them: Node.js 22 on arm64, an ESM bundle built by the
+ * local esbuild (never Docker), minified with source maps, the AWS SDK bundled so that its version
+ * is the one in package-lock.json, and its own log group with a retention period.
+ */
+export class RuntimeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: RuntimeFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      // Run logs are evidence of what was sent to KSeF: keep them until their retention ends.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const unbundleable = props.needsUnbundleableModules ? [...UNBUNDLEABLE_MODULES] : [];
+    super(scope, id, {
+      functionName: props.functionName,
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        bundleAwsSDK: true,
+        externalModules: unbundleable,
+        forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            unbundleable.map(
+              (name) => `mkdir -p "${outputDir}/node_modules" && cp -R "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"`,
+            ),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AWS_ENV } from '../../functions/wiring/aws-env.js';
+import { Alarms } from '../constructs/alarms.js';
+import { CodeUnitFunctions } from '../constructs/code-unit-functions.js';
+import { codeUnitFunctionArnsJson } from '../constructs/function-names.js';
+import { JobsTable } from '../constructs/jobs-table.js';
+import { ManagementApi } from '../constructs/management-api.js';
+import { JobSchedules } from '../constructs/schedules.js';
+import { Watchdog } from '../constructs/watchdog.js';
+import type { InfraConfig } from '../config.js';
+
+export interface KsefJobQueuesStackProps extends StackProps {
+  readonly config: InfraConfig;
+}
+
+/** Wiring only: each concern lives in its own construct under infra/constructs/. */
+export class KsefJobQueuesStack extends Stack {
+  constructor(scope: Construct, id: string, props: KsefJobQueuesStackProps) {
+    super(scope, id, { ...props, stackName: props.config.stackName });
+    const { config } = props;
+    const namePrefix = config.stackName;
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    const jobs = new JobsTable(this, 'Jobs');
+    const schedules = new JobSchedules(this, 'Schedules', { scheduleGroupName: namePrefix });
+    const environment = {
+      [AWS_ENV.tableName]: jobs.table.tableName,
+      [AWS_ENV.scheduleGroupName]: schedules.group.scheduleGroupName,
+      [AWS_ENV.schedulerRoleArn]: schedules.schedulerRole.roleArn,
+      [AWS_ENV.scheduleDlqArn]: schedules.deadLetterQueue.queueArn,
+      [AWS_ENV.codeUnitFunctionArns]: codeUnitFunctionArnsJson(this, namePrefix),
+      POWERTOOLS_SERVICE_NAME: 'ksef-job-queues',
+    };
+
+    const codeUnits = new CodeUnitFunctions(this, 'CodeUnits', { namePrefix, environment, logRetention });
+    const watchdog = new Watchdog(this, 'Watchdog', {
+      namePrefix,
+      environment,
+      logRetention,
+      deadLetterQueue: schedules.deadLetterQueue,
+    });
+    const api = new ManagementApi(this, 'ManagementApi', {
+      namePrefix,
+      environment,
+      logRetention,
+      codeUnitFunctions: codeUnits.all,
+    });
+
+    schedules.allowSchedulesToInvoke(codeUnits.all);
+    // A run reschedules its own entry; the API and the watchdog set schedules on every change and repair.
+    for (const fn of [...codeUnits.all, api.function]) {
+      jobs.grantItemAccess(fn);
+      schedules.grantManageSchedules(fn);
+    }
+    jobs.grantItemAccess(watchdog.function);
+    schedules.grantManageSchedules(watchdog.function, { list: true });
+
+    new Alarms(this, 'Alarms', {
+      deadLetterQueue: schedules.deadLetterQueue,
+      functions: { ...codeUnits.byCodeUnit, api: api.function, watchdog: watchdog.function },
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Management API base URL (IAM / SigV4)', value: api.url });
+    new CfnOutput(this, 'TableName', { value: jobs.table.tableName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: schedules.group.scheduleGroupName });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: schedules.deadLetterQueue.queueUrl });
+  }
+}
