@@ -1,0 +1,55 @@
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { KsefConfigurationError } from '../http/errors.js';
+
+/** How this system proves who it is to KSeF. */
+export type KsefCredentials =
+  | { readonly kind: 'token'; readonly token: string }
+  | {
+      readonly kind: 'certificate';
+      /** PEM certificate (chain allowed; the first one signs) and PEM private key (PKCS#8 or PKCS#1/SEC1). */
+      readonly certificatePem: string;
+      readonly privateKeyPem: string;
+      readonly passphrase?: string;
+      readonly subjectIdentifierType?: SubjectIdentifierType;
+    }
+  | {
+      readonly kind: 'pkcs12';
+      readonly pkcs12: Uint8Array;
+      readonly password: string;
+      readonly subjectIdentifierType?: SubjectIdentifierType;
+    };
+
+export type SubjectIdentifierType = 'certificateSubject' | 'certificateFingerprint';
+
+export interface SigningIdentity {
+  readonly certificate: X509Certificate;
+  readonly privateKey: KeyObject;
+  readonly subjectIdentifierType: SubjectIdentifierType;
+}
+
+/** Turns certificate credentials (PEM or PKCS#12) into a certificate and a private key that belong together. */
+export async function loadSigningIdentity(credentials: Exclude<KsefCredentials, { kind: 'token' }>): Promise<SigningIdentity> {
+  const subjectIdentifierType = credentials.subjectIdentifierType ?? 'certificateSubject';
+  let certificate: X509Certificate;
+  let privateKey: KeyObject;
+  try {
+    if (credentials.kind === 'certificate') {
+      const firstPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(credentials.certificatePem)?.[0];
+      if (!firstPem) throw new Error('no PEM certificate found');
+      certificate = new X509Certificate(firstPem);
+      privateKey = createPrivateKey({ key: credentials.privateKeyPem, format: 'pem', ...(credentials.passphrase ? { passphrase: credentials.passphrase } : {}) });
+    } else {
+      const { readPkcs12 } = await import('./pkcs12.js');
+      ({ certificate, privateKey } = readPkcs12(credentials.pkcs12, credentials.password));
+    }
+  } catch (error) {
+    throw new KsefConfigurationError(`The KSeF signing certificate or key cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (!certificate.checkPrivateKey(privateKey)) throw new KsefConfigurationError('The private key does not belong to the KSeF signing certificate');
+  const type = privateKey.asymmetricKeyType;
+  if (type !== 'rsa' && type !== 'ec') throw new KsefConfigurationError(`KSeF accepts RSA or EC signing keys, not ${type}`);
+  if (type === 'ec' && privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new KsefConfigurationError(`Only the EC curve P-256 is supported, not ${privateKey.asymmetricKeyDetails?.namedCurve}`);
+  }
+  return { certificate, privateKey, subjectIdentifierType };
+}

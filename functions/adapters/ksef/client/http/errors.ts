@@ -1,0 +1,87 @@
+import { KsefJobError, NonRetryableError } from '../../../../domain/errors.js';
+
+/** One KSeF error entry, whichever of the two error formats carried it. */
+export interface KsefErrorDetail {
+  readonly code: number;
+  readonly description: string;
+  readonly details: readonly string[];
+}
+
+export interface KsefApiErrorInit {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly errors: readonly KsefErrorDetail[];
+  readonly title?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly reasonCode?: string | undefined;
+  readonly traceId?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** KSeF answered with an error status; carries its codes (e.g. 21470, 21405) as numbers. */
+export class KsefApiError extends KsefJobError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly errors: readonly KsefErrorDetail[];
+  readonly reasonCode: string | undefined;
+  readonly traceId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: KsefApiErrorInit, options?: { cause?: unknown }) {
+    const summary = init.errors.length
+      ? init.errors.map((e) => `${e.code} ${e.description}${e.details.length ? ` (${e.details.join('; ')})` : ''}`).join(', ')
+      : (init.detail ?? init.title ?? 'no details');
+    super(`KSeF ${init.method} ${init.path} failed with HTTP ${init.status}: ${summary}`, options);
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.errors = init.errors;
+    this.reasonCode = init.reasonCode;
+    this.traceId = init.traceId;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  get codes(): number[] {
+    return this.errors.map((e) => e.code);
+  }
+
+  hasCode(code: number): boolean {
+    return this.errors.some((e) => e.code === code);
+  }
+}
+
+/** 429: KSeF refused the request before processing it, so repeating it after `retryAfterMs` is safe. */
+export class KsefRateLimitError extends KsefApiError {}
+
+/**
+ * The request may or may not have been processed (network error, timeout or 5xx after the body was
+ * sent). A non-idempotent call must be reconciled, never repeated blindly.
+ */
+export class KsefUnknownOutcomeError extends KsefJobError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`KSeF ${method} ${path}: the outcome is unknown (the response was lost)`, options);
+  }
+}
+
+/** Authentication ended in a final failure status (415, 425, 450, 460, 470, 480, 500). */
+export class KsefAuthenticationError extends NonRetryableError {
+  constructor(
+    readonly statusCode: number,
+    readonly description: string,
+    readonly details: readonly string[],
+  ) {
+    super(`KSeF authentication failed with status ${statusCode}: ${description}${details.length ? ` (${details.join('; ')})` : ''}`);
+  }
+}
+
+/** Something KSeF sent does not match its declared hash or size. */
+export class KsefIntegrityError extends KsefJobError {}
+
+/** A configuration or credential problem the caller must fix. */
+export class KsefConfigurationError extends NonRetryableError {}
