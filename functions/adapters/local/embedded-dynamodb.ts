@@ -1,4 +1,6 @@
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -42,15 +44,22 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as 
 const HOST = '127.0.0.1';
 
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
+  const releaseDirectory = options.path ? await claimDataDirectory(options.path) : async () => {};
   // Table state changes are instant: nothing here waits for AWS-like provisioning delays.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, HOST, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await releaseDirectory();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${HOST}:${port}`;
   const clients: DynamoDBClient[] = [];
@@ -70,6 +79,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
         server.close((err?: Error) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       });
+      await releaseDirectory();
     })();
     return closing;
   };
@@ -81,6 +91,38 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     createDocumentClient: () => createDocumentClient(createClient()),
     close,
   };
+}
+
+/**
+ * LevelDB allows one opener per directory, and dynalite reports a taken lock only by crashing on
+ * the first request. A pid file turns that into a clear error at start; a dead owner's file is taken over.
+ */
+async function claimDataDirectory(path: string): Promise<() => Promise<void>> {
+  await mkdir(path, { recursive: true });
+  const pidFile = join(path, 'embedded-dynamodb.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(pidFile, String(process.pid), { flag: 'wx' });
+      return () => unlink(pidFile).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      throw new Error(`The DynamoDB data directory '${path}' is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}.`);
+    }
+    await unlink(pidFile).catch(() => undefined);
+  }
+  throw new Error(`Could not claim the DynamoDB data directory '${path}'.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The table exactly as the CDK stack declares it: pk/sk strings, GSI gsi1 (ALL), on-demand. */
