@@ -103,7 +103,8 @@ export class DynamoRunLogRepository implements RunLogRepository {
             ExpressionAttributeValues: { ':pk': entryKey(codeUnit).pk, ':run': runKey(codeUnit, '').sk, ':now': nowEpoch },
             ScanIndexForward: false,
             ConsistentRead: true,
-            Limit: limit + 1 - collected.length,
+            // Not shrunk on later rounds: a long stretch of expired rows must not cost one request per row.
+            Limit: limit + 1,
             ExclusiveStartKey: exclusiveStartKey,
           }),
         ),
