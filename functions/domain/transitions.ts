@@ -1,0 +1,263 @@
+import { IllegalTransitionError } from './errors.js';
+import type { EntrySettings, JobQueueEntry, RunCounters, RunLease, RunTrigger } from './job-queue-entry.js';
+import { computeInitialRun, computeNextRun } from './schedule.js';
+
+/*
+ * The job queue entry's state machine (Business Central's Job Queue Entry, section 1.2 of the
+ * anchors). Every function is pure and returns a new entry; the version is left to the repository,
+ * which stores `expectedVersion + 1`. An illegal move throws IllegalTransitionError.
+ *
+ *   OnHold ──moveToReady──▶ Ready ──acquireLease(schedule|retry|manual)──▶ InProcess ──finishRun──▶ Ready | Error
+ *   Error  ──moveToReady──▶ Ready          (previousStatus = Ready)
+ *   OnHold | Error ──acquireLease(manual)──▶ InProcess ──finishRun──▶ back to OnHold | Error
+ *   Ready | Error ──moveToOnHold──▶ OnHold;  InProcess ──moveToOnHold──▶ InProcess, goes OnHold when the run ends
+ *
+ * Decisions (and why):
+ * - InProcess is a lease on the entry, not a state of its own: the lease remembers where the entry
+ *   returns. A manual run ("run now") may start from OnHold or Error and returns there, whatever its
+ *   outcome: an admin's hold is never lifted by a run, and a manual run on such an entry neither
+ *   retries nor moves it to Error (its row in the run log tells the result).
+ * - A manual run on a Ready entry does not shift the schedule: on success nextRunAt is kept unless
+ *   it has already passed (a slot that fired during the run was skipped as "lease taken"), in which
+ *   case the next run is computed from now. A failure is treated like any failure of a Ready entry
+ *   (attempts and rerun delay), because a failing queue needs its retries whoever started the run.
+ * - OnHold requested while InProcess is accepted: the run is not killed, the schedule is disabled at
+ *   once (nextRunAt null) and the entry goes OnHold when the run ends. Stopping a queue must always
+ *   be possible; Ready requested while InProcess is refused unless the run already returns to Ready.
+ * - A stale lease (the run outlived its job timeout plus a grace period) is a failed attempt: with
+ *   attempts left the entry is retried after the rerun delay, else it goes to Error.
+ * - Ready with nextRunAt null means the entry has expired (nothing left to run); it stays Ready
+ *   with its schedule disabled, so an admin sees why nothing runs.
+ */
+
+/** Who changes an entry: an API caller's identity or `system:<component>`. */
+export type Actor = string;
+
+/** The actor the run protocol writes as. */
+export const RUNNER_ACTOR: Actor = 'system:runner';
+
+/**
+ * What the retry policy decided about a failed attempt (structurally the retry policy's own
+ * decision, so this file needs no dependency on how it is computed).
+ */
+export interface RetryVerdict {
+  readonly retry: boolean;
+  /** Wait before the next attempt, when `retry`. */
+  readonly delayMs: number;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'success'; readonly runId: string; readonly counters: RunCounters }
+  | { readonly kind: 'failure'; readonly runId: string; readonly errorMessage: string };
+
+/**
+ * A lease is stale only after its expiry plus this grace: the run itself cuts its code unit off at
+ * the job timeout and needs a moment to record that, and it should be the one that tells why.
+ */
+export const LEASE_GRACE_MS = 60_000;
+
+/** Message recorded for a run whose lease went stale. */
+export function staleLeaseMessage(entry: JobQueueEntry): string {
+  return `The run did not finish within its job timeout (${entry.jobTimeoutSeconds} s); it crashed or was cut off.`;
+}
+
+function iso(at: Date): string {
+  return at.toISOString();
+}
+
+function touched(now: Date, actor: Actor): Pick<JobQueueEntry, 'updatedAt' | 'updatedBy'> {
+  return { updatedAt: iso(now), updatedBy: actor };
+}
+
+function isoOrNull(at: Date | null): string | null {
+  return at === null ? null : iso(at);
+}
+
+/** OnHold/Error/Ready → Ready: attempts reset, first run at max(now, earliest start) in the window. */
+export function moveToReady(entry: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  switch (entry.status) {
+    case 'Ready':
+      return entry;
+    case 'InProcess':
+      if (entry.lease?.previousStatus === 'Ready') return entry;
+      throw new IllegalTransitionError('InProcess', 'Ready', 'The entry is running; set it Ready when the run has finished.');
+    case 'OnHold':
+    case 'Error':
+      return {
+        ...entry,
+        status: 'Ready',
+        attemptsMade: 0,
+        nextRunAt: isoOrNull(computeInitialRun(entry, now)),
+        nextRunTrigger: 'schedule',
+        ...touched(now, actor),
+      };
+  }
+}
+
+/** Ready/Error/OnHold → OnHold (no next run); InProcess → goes OnHold when its run ends. */
+export function moveToOnHold(entry: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  switch (entry.status) {
+    case 'OnHold':
+      return entry;
+    case 'InProcess': {
+      const lease = requireLease(entry, 'OnHold');
+      if (lease.previousStatus === 'OnHold') return entry;
+      return {
+        ...entry,
+        lease: { ...lease, previousStatus: 'OnHold' },
+        nextRunAt: null,
+        nextRunTrigger: 'schedule',
+        ...touched(now, actor),
+      };
+    }
+    case 'Ready':
+    case 'Error':
+      return { ...entry, status: 'OnHold', nextRunAt: null, nextRunTrigger: 'schedule', ...touched(now, actor) };
+  }
+}
+
+function requireLease(entry: JobQueueEntry, to: string): RunLease {
+  if (entry.lease === null) throw new IllegalTransitionError(entry.status, to, 'The entry is InProcess without a lease.');
+  return entry.lease;
+}
+
+/** The attempt number a run started now would have. */
+export function nextAttempt(entry: JobQueueEntry): number {
+  return entry.attemptsMade + 1;
+}
+
+/**
+ * Takes the lease for run `runId`: Ready → InProcess for every trigger; OnHold/Error → InProcess
+ * for a manual run only. The next run time is kept, so the schedule stays as it was.
+ */
+export function acquireLease(entry: JobQueueEntry, trigger: RunTrigger, runId: string, now: Date, actor: Actor = RUNNER_ACTOR): JobQueueEntry {
+  const previousStatus = entry.status;
+  if (previousStatus === 'InProcess') {
+    throw new IllegalTransitionError('InProcess', 'InProcess', `The lease is taken by run '${entry.lease?.runId ?? 'unknown'}'.`);
+  }
+  if (previousStatus !== 'Ready' && trigger !== 'manual') {
+    throw new IllegalTransitionError(previousStatus, 'InProcess', `A ${trigger} run needs a Ready entry; the entry is ${previousStatus}.`);
+  }
+  const lease: RunLease = {
+    runId,
+    trigger,
+    attempt: nextAttempt(entry),
+    startedAt: iso(now),
+    expiresAt: iso(new Date(now.getTime() + entry.jobTimeoutSeconds * 1000)),
+    previousStatus,
+  };
+  return { ...entry, status: 'InProcess', lease, ...touched(now, actor) };
+}
+
+/** Whether the entry's run has outlived its job timeout (plus LEASE_GRACE_MS). */
+export function isLeaseStale(entry: JobQueueEntry, now: Date): boolean {
+  if (entry.status !== 'InProcess') return false;
+  if (entry.lease === null) return true;
+  return now.getTime() > Date.parse(entry.lease.expiresAt) + LEASE_GRACE_MS;
+}
+
+function lastRunOf(outcome: RunOutcome, now: Date): JobQueueEntry['lastRun'] {
+  return {
+    runId: outcome.runId,
+    status: outcome.kind === 'success' ? 'Success' : 'Error',
+    finishedAt: iso(now),
+    errorMessage: outcome.kind === 'success' ? null : outcome.errorMessage,
+  };
+}
+
+/**
+ * Ends the run that holds the lease. Back to the lease's previousStatus; for a Ready entry:
+ * success → next run (kept for a manual run whose slot is still ahead), attempts reset;
+ * failure → retry after `retry.delayMs` (trigger `retry`) or, on the final failure, Error.
+ * `retry` is consulted only for a failure of a run that returns to Ready.
+ */
+export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, retry: RetryVerdict | null, actor: Actor = RUNNER_ACTOR): JobQueueEntry {
+  if (entry.status !== 'InProcess') {
+    throw new IllegalTransitionError(entry.status, 'finished', `Run '${outcome.runId}' cannot finish: the entry is ${entry.status}.`);
+  }
+  const lease = requireLease(entry, 'finished');
+  if (lease.runId !== outcome.runId) {
+    throw new IllegalTransitionError('InProcess', 'finished', `Run '${outcome.runId}' does not hold the lease; run '${lease.runId}' does.`);
+  }
+  const base = { ...entry, lease: null, lastRun: lastRunOf(outcome, now), ...touched(now, actor) };
+
+  if (lease.previousStatus !== 'Ready') {
+    return { ...base, status: lease.previousStatus, nextRunAt: null, nextRunTrigger: 'schedule' };
+  }
+  if (outcome.kind === 'success') {
+    const slotAhead = entry.nextRunAt !== null && entry.nextRunTrigger === 'schedule' && Date.parse(entry.nextRunAt) > now.getTime();
+    const keepSchedule = lease.trigger === 'manual' && slotAhead;
+    return {
+      ...base,
+      status: 'Ready',
+      attemptsMade: 0,
+      nextRunAt: keepSchedule ? entry.nextRunAt : isoOrNull(computeNextRun(entry, now)),
+      nextRunTrigger: 'schedule',
+    };
+  }
+  if (retry === null) {
+    throw new IllegalTransitionError('InProcess', 'finished', 'A failed run of a Ready entry needs a retry decision.');
+  }
+  if (retry.retry) {
+    return {
+      ...base,
+      status: 'Ready',
+      attemptsMade: lease.attempt,
+      nextRunAt: iso(new Date(now.getTime() + Math.max(0, retry.delayMs))),
+      nextRunTrigger: 'retry',
+    };
+  }
+  return { ...base, status: 'Error', attemptsMade: lease.attempt, nextRunAt: null, nextRunTrigger: 'schedule' };
+}
+
+/** Ends a stale lease as a failed attempt (see finishRun); throws unless the lease is stale. */
+export function expireStaleLease(entry: JobQueueEntry, now: Date, retry: RetryVerdict | null): JobQueueEntry {
+  if (!isLeaseStale(entry, now)) {
+    throw new IllegalTransitionError(entry.status, 'Error', 'Only a stale lease can be expired.');
+  }
+  if (entry.lease === null) {
+    // Should never be stored; recover it to Error so that an admin looks at it.
+    return { ...entry, status: 'Error', nextRunAt: null, nextRunTrigger: 'schedule', ...touched(now, RUNNER_ACTOR) };
+  }
+  return finishRun(entry, { kind: 'failure', runId: entry.lease.runId, errorMessage: staleLeaseMessage(entry) }, now, retry, 'system:stale-lease');
+}
+
+/** Delete is refused while InProcess (Business Central's OnDelete). */
+export function canDelete(entry: JobQueueEntry): boolean {
+  return entry.status !== 'InProcess';
+}
+
+const RECURRENCE_FIELDS = ['recurrence', 'earliestStartAt', 'expiresAt', 'timeZone'] as const satisfies readonly (keyof EntrySettings)[];
+
+function recurrenceChanged(before: EntrySettings, after: EntrySettings): boolean {
+  return RECURRENCE_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+}
+
+/**
+ * New settings for an entry (any status but InProcess). A Ready entry whose recurrence changed gets
+ * its next run recomputed: from the end of its last run when that is still ahead, else from now; a
+ * pending retry is kept. Other changes keep the next run.
+ */
+export function withSettings(entry: JobQueueEntry, settings: EntrySettings, now: Date, actor: Actor): JobQueueEntry {
+  if (entry.status === 'InProcess') {
+    throw new IllegalTransitionError('InProcess', 'InProcess', 'Settings cannot change while the entry is running; try again when the run has finished.');
+  }
+  const next: JobQueueEntry = { ...entry, ...settings, ...touched(now, actor) };
+  if (entry.status !== 'Ready' || entry.nextRunTrigger === 'retry' || !recurrenceChanged(entry, settings)) return next;
+  return { ...next, nextRunAt: isoOrNull(recomputedRun(next, now)) };
+}
+
+function recomputedRun(entry: JobQueueEntry, now: Date): Date | null {
+  const afterLastRun = entry.lastRun === null ? null : computeNextRun(entry, new Date(entry.lastRun.finishedAt));
+  if (afterLastRun !== null && afterLastRun.getTime() > now.getTime()) return afterLastRun;
+  return computeInitialRun(entry, now);
+}
+
+/** A Ready entry whose run was missed: run it once as soon as the window allows (never a burst). */
+export function rescheduleMissedRun(entry: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  if (entry.status !== 'Ready') {
+    throw new IllegalTransitionError(entry.status, 'Ready', 'Only a Ready entry can be rescheduled.');
+  }
+  const run = computeInitialRun(entry, now);
+  return { ...entry, nextRunAt: isoOrNull(run), ...touched(now, actor) };
+}
