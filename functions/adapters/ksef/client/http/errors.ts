@@ -85,3 +85,13 @@ export class KsefIntegrityError extends KsefJobError {}
 
 /** A configuration or credential problem the caller must fix. */
 export class KsefConfigurationError extends NonRetryableError {}
+
+/** An asynchronous KSeF operation (e.g. an export) ended in a failure status, or did not end in time. */
+export class KsefOperationFailedError extends KsefJobError {
+  constructor(
+    readonly referenceNumber: string,
+    readonly status: { readonly code: number; readonly description: string; readonly details?: readonly string[] | null },
+  ) {
+    super(`KSeF operation ${referenceNumber} ended with status ${status.code}: ${status.description}`);
+  }
+}
