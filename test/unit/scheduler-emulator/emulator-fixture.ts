@@ -44,18 +44,12 @@ export class EmulatorFixture {
 
   static async start(startAt: string, options: SchedulerEmulatorOptions = {}): Promise<EmulatorFixture> {
     const clock = new ManualClock(new Date(startAt));
-    let fixture: EmulatorFixture | undefined;
-    const emulator = await startSchedulerEmulator({
-      clock,
-      timers: 'manual',
-      scheduleGroups: [GROUP],
-      invokeTarget: async (arn, input) => {
-        fixture?.fired.push({ targetArn: arn, input, at: clock.now().toISOString() });
-        await fixture?.behaviour(arn, input);
-      },
-      ...options,
+    const emulator = await startSchedulerEmulator({ clock, timers: 'manual', scheduleGroups: [GROUP], ...options });
+    const fixture = new EmulatorFixture(clock, emulator, emulator.createClient());
+    emulator.setTargetInvoker(async (arn, input) => {
+      fixture.fired.push({ targetArn: arn, input, at: clock.now().toISOString() });
+      await fixture.behaviour(arn, input);
     });
-    fixture = new EmulatorFixture(clock, emulator, emulator.createClient());
     return fixture;
   }
 
