@@ -1,6 +1,6 @@
 import type { OnlineSession } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
-import type { encryptInvoice} from '../crypto/primitives.js';
+import type { encryptInvoice } from '../crypto/primitives.js';
 import { encryptionInfo, generateSymmetricKey, type SymmetricKey } from '../crypto/primitives.js';
 import { KsefConfigurationError, KsefUnknownOutcomeError } from '../http/errors.js';
 import { must } from '../http/ksef-api.js';
