@@ -1,0 +1,37 @@
+import {
+  EntryAlreadyExistsError,
+  EntryNotFoundError,
+  IllegalTransitionError,
+  StorageError,
+  UnknownCodeUnitError,
+  ValidationError,
+  VersionConflictError,
+} from '../domain/errors.js';
+import type { ProblemDetails } from './problem.js';
+import { ApiProblem, problemDetails } from './problem.js';
+
+export interface MappedProblem {
+  readonly problem: ProblemDetails;
+  readonly headers: Readonly<Record<string, string>>;
+  /** True when the error is a defect or an outage rather than the caller's doing: log it with its stack. */
+  readonly unexpected: boolean;
+}
+
+const expected = (problem: ProblemDetails, headers: Readonly<Record<string, string>> = {}): MappedProblem => ({ problem, headers, unexpected: false });
+
+/** Domain errors → problem+json. Messages of unexpected errors never reach the body. */
+export function errorToProblem(error: unknown, instance: string): MappedProblem {
+  if (error instanceof ApiProblem) return expected(problemDetails(error.kind, error.message, instance, error.extras.errors), error.extras.headers);
+  if (error instanceof ValidationError) return expected(problemDetails('validation', error.message, instance, error.issues));
+  if (error instanceof UnknownCodeUnitError) return expected(problemDetails('unknownCodeUnit', error.message, instance));
+  if (error instanceof EntryNotFoundError) return expected(problemDetails('entryNotFound', error.message, instance));
+  if (error instanceof VersionConflictError) {
+    return expected(problemDetails('versionConflict', 'The entry has changed since you read it; read it again and retry.', instance));
+  }
+  if (error instanceof IllegalTransitionError) return expected(problemDetails('illegalTransition', error.message, instance));
+  if (error instanceof EntryAlreadyExistsError) return expected(problemDetails('entryExists', 'The job queue entry already exists.', instance));
+  if (error instanceof StorageError) {
+    return { problem: problemDetails('unavailable', 'The data store is not answering; retry in a moment.', instance), headers: { 'retry-after': '5' }, unexpected: true };
+  }
+  return { problem: problemDetails('internal', 'An unexpected error occurred; it has been logged.', instance), headers: {}, unexpected: true };
+}

@@ -1,0 +1,200 @@
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemUri } from '../problem.js';
+import { RUN_PAGE_LIMITS } from '../query.js';
+import type { ApiSchemaName } from './schemas.js';
+import { jsonSchemas } from './schemas.js';
+
+/*
+ * The OpenAPI 3.1 document the API serves at GET /openapi.json. Operations are listed here by
+ * hand (they are the contract admins' scripts rely on); schemas come from the zod schemas.
+ */
+
+type Json = Record<string, unknown>;
+
+const ref = (name: ApiSchemaName): Json => ({ $ref: `#/components/schemas/${name}` });
+const header = (name: string): Json => ({ $ref: `#/components/headers/${name}` });
+const param = (name: string): Json => ({ $ref: `#/components/parameters/${name}` });
+
+function json(schema: ApiSchemaName, description: string, headers: readonly string[] = []): Json {
+  return {
+    description,
+    ...(headers.length === 0 ? {} : { headers: Object.fromEntries(headers.map((name) => [name, header(name)])) }),
+    content: { 'application/json': { schema: ref(schema) } },
+  };
+}
+
+const problem = (status: number): Json => ({ $ref: `#/components/responses/Problem${status}` });
+
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'Bad input: invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`).',
+  401: 'No verified identity (no valid bearer token in local mode).',
+  404: 'Unknown code unit, no entry for it yet, or no such run.',
+  409: 'The entry cannot make this change in its current status (e.g. delete while InProcess).',
+  412: 'If-Match does not match the current version; the ETag header carries the current one.',
+  413: 'The request body is too large.',
+  428: 'If-Match is required for this change.',
+  500: 'An unexpected error; details are in the log only.',
+  503: 'The data store is not answering; retry after the Retry-After seconds.',
+};
+
+const PROBLEM_HEADERS: Readonly<Record<number, readonly string[]>> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 503: ['Retry-After'] };
+
+const COMMON = [400, 401, 413, 500, 503] as const;
+
+function responses(success: Json, errors: readonly number[]): Json {
+  return { ...success, ...Object.fromEntries([...new Set([...COMMON, ...errors])].sort().map((status) => [String(status), problem(status)])) };
+}
+
+function operation(operationId: string, summary: string, extra: Json, success: Json, errors: readonly number[] = []): Json {
+  return { operationId, summary, tags: ['queues'], ...extra, responses: responses(success, errors) };
+}
+
+function body(schema: ApiSchemaName, mediaTypes: readonly string[]): Json {
+  return { required: true, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: ref(schema) }])) };
+}
+
+const codeUnitParams = { parameters: [param('CodeUnit')] };
+
+function paths(): Json {
+  return {
+    '/queues': {
+      get: operation('listQueues', 'All five code units with their entry summary (description, status, next run, interval).', {}, {
+        200: json('QueueList', 'The queues in pipeline order.'),
+      }),
+    },
+    '/queues/{codeUnit}': {
+      ...codeUnitParams,
+      post: operation(
+        'ensureEntry',
+        'Create the entry with the defaults, On Hold; or return the existing one. Never a second entry.',
+        {},
+        { 201: json('EntryCard', 'Created.', ['ETag', 'Location']), 200: json('EntryCard', 'It existed already.', ['ETag', 'Location']) },
+        [404],
+      ),
+      get: operation('getEntry', 'The entry card with its next five run times and its schedule.', {}, { 200: json('EntryCard', 'The card.', ['ETag']) }, [404]),
+      patch: operation(
+        'updateEntrySettings',
+        'Edit settings; fields left out keep their value, recurrence is merged field by field.',
+        { parameters: [param('IfMatchRequired')], requestBody: body('EntrySettingsPatch', ['application/json', 'application/merge-patch+json']) },
+        { 200: json('EntryCard', 'The updated card.', ['ETag']) },
+        [404, 409, 412, 428],
+      ),
+      delete: operation(
+        'deleteEntry',
+        'Delete the entry and its schedule; refused while a run is in process.',
+        { parameters: [param('IfMatch')] },
+        { 204: { description: 'Deleted.' } },
+        [404, 409, 412],
+      ),
+    },
+    '/queues/{codeUnit}/status': {
+      ...codeUnitParams,
+      post: operation(
+        'setEntryStatus',
+        'Set Ready (schedule enabled) or On Hold (schedule disabled).',
+        { parameters: [param('IfMatch')], requestBody: body('SetStatusRequest', ['application/json']) },
+        { 200: json('EntryCard', 'The updated card.', ['ETag']) },
+        [404, 409, 412],
+      ),
+    },
+    '/queues/{codeUnit}/run': {
+      ...codeUnitParams,
+      post: operation(
+        'requestRun',
+        'Run now, without shifting the schedule; answers before the run starts.',
+        {},
+        { 202: json('RunAccepted', 'Accepted; follow Location to the run-log row.', ['Location']) },
+        [404, 409],
+      ),
+    },
+    '/queues/{codeUnit}/runs': {
+      ...codeUnitParams,
+      get: operation(
+        'listRuns',
+        'The run log, newest first, one page at a time.',
+        { parameters: [param('Limit'), param('Cursor')] },
+        { 200: json('RunPage', 'A page of the run log.', ['Link']) },
+        [404],
+      ),
+    },
+    '/queues/{codeUnit}/runs/{runId}': {
+      parameters: [param('CodeUnit'), param('RunId')],
+      get: operation('getRun', 'One run-log row.', {}, { 200: json('RunLogEntry', 'The run.') }, [404]),
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document.',
+        tags: ['meta'],
+        security: [{}, { sigv4: [] }],
+        responses: {
+          200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } },
+          ...Object.fromEntries([400, 413, 500].map((status) => [String(status), problem(status)])),
+        },
+      },
+    },
+  };
+}
+
+function components(): Json {
+  const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } };
+  return {
+    schemas: jsonSchemas(),
+    responses: Object.fromEntries(
+      Object.entries(PROBLEM_DESCRIPTIONS).map(([status, description]) => [
+        `Problem${status}`,
+        {
+          description,
+          ...(PROBLEM_HEADERS[Number(status)] ? { headers: Object.fromEntries((PROBLEM_HEADERS[Number(status)] ?? []).map((name) => [name, header(name)])) } : {}),
+          content: problemContent,
+        },
+      ]),
+    ),
+    parameters: {
+      CodeUnit: { name: 'codeUnit', in: 'path', required: true, schema: ref('CodeUnitId') },
+      RunId: { name: 'runId', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } },
+      IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'ETag of the entry you read; the change is refused (412) if it changed since.', schema: { type: 'string' } },
+      IfMatchRequired: { name: 'If-Match', in: 'header', required: true, description: 'ETag of the entry you read (or *); missing: 428; stale: 412.', schema: { type: 'string' } },
+      Limit: { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: RUN_PAGE_LIMITS.min, maximum: RUN_PAGE_LIMITS.max } },
+      Cursor: { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string' } },
+    },
+    headers: {
+      ETag: { description: 'The entry version in quotes, e.g. "3".', schema: { type: 'string', pattern: '^"\\d+"$' } },
+      Location: { description: 'Path of the created or accepted resource.', schema: { type: 'string' } },
+      Link: { description: 'The next page, rel="next" (RFC 8288); absent on the last page.', schema: { type: 'string' } },
+      'WWW-Authenticate': { description: 'The scheme to authenticate with.', schema: { type: 'string' } },
+      'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } },
+    },
+    securitySchemes: {
+      sigv4: {
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        description: 'On AWS: IAM authorization; sign requests with AWS Signature Version 4 (service execute-api).',
+        'x-amazon-apigateway-authtype': 'awsSigv4',
+      },
+      bearer: { type: 'http', scheme: 'bearer', description: 'In local mode: the token from API_TOKEN, or the one printed at start.' },
+    },
+  };
+}
+
+/** Built once per process: the document does not change while it runs. */
+let cached: Json | undefined;
+
+export function openApiDocument(): Json {
+  cached ??= {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'KSeF Job Queues management API',
+      version: '1.0.0',
+      description: `Manage the job queues of the KSeF pipeline. Errors are RFC 9457 problem details whose \`type\` is one of: ${Object.keys(PROBLEM_TYPES)
+        .map((kind) => problemUri(kind as keyof typeof PROBLEM_TYPES))
+        .join(', ')}.`,
+    },
+    security: [{ sigv4: [] }, { bearer: [] }],
+    tags: [{ name: 'queues', description: 'Job queue entries and their run log.' }, { name: 'meta' }],
+    paths: paths(),
+    components: components(),
+  };
+  return cached;
+}

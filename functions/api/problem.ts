@@ -1,0 +1,57 @@
+import type { FieldIssue } from '../domain/errors.js';
+import { KsefJobError } from '../domain/errors.js';
+
+/** Stable problem type URIs (RFC 9457); scripts may branch on them, so never rename one. */
+export const PROBLEM_BASE_URI = 'https://ksef-job-queues.dev/problems/';
+
+export const PROBLEM_TYPES = {
+  invalidBody: { slug: 'invalid-body', status: 400, title: 'The request body is not a JSON object' },
+  validation: { slug: 'validation', status: 400, title: 'The request has invalid fields' },
+  unauthenticated: { slug: 'unauthenticated', status: 401, title: 'Authentication is required' },
+  notFound: { slug: 'not-found', status: 404, title: 'No such resource' },
+  unknownCodeUnit: { slug: 'unknown-code-unit', status: 404, title: 'Unknown code unit' },
+  entryNotFound: { slug: 'entry-not-found', status: 404, title: 'The job queue entry does not exist' },
+  runNotFound: { slug: 'run-not-found', status: 404, title: 'The run does not exist' },
+  methodNotAllowed: { slug: 'method-not-allowed', status: 405, title: 'Method not allowed' },
+  illegalTransition: { slug: 'illegal-transition', status: 409, title: 'The entry cannot make this change now' },
+  entryExists: { slug: 'entry-exists', status: 409, title: 'The job queue entry already exists' },
+  versionConflict: { slug: 'version-conflict', status: 412, title: 'The entry has changed since you read it' },
+  payloadTooLarge: { slug: 'payload-too-large', status: 413, title: 'The request body is too large' },
+  preconditionRequired: { slug: 'precondition-required', status: 428, title: 'If-Match is required' },
+  internal: { slug: 'internal', status: 500, title: 'Internal server error' },
+  unavailable: { slug: 'unavailable', status: 503, title: 'The service is temporarily unavailable' },
+} as const;
+
+export type ProblemKind = keyof typeof PROBLEM_TYPES;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  readonly errors?: readonly FieldIssue[];
+}
+
+/** An error that already knows the problem it answers with. */
+export class ApiProblem extends KsefJobError {
+  constructor(
+    readonly kind: ProblemKind,
+    detail: string,
+    readonly extras: { readonly errors?: readonly FieldIssue[]; readonly headers?: Readonly<Record<string, string>> } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
+  }
+}
+
+export function problemUri(kind: ProblemKind): string {
+  return `${PROBLEM_BASE_URI}${PROBLEM_TYPES[kind].slug}`;
+}
+
+export function problemDetails(kind: ProblemKind, detail: string, instance: string, errors?: readonly FieldIssue[]): ProblemDetails {
+  const { status, title } = PROBLEM_TYPES[kind];
+  return { type: problemUri(kind), title, status, detail, instance, ...(errors === undefined ? {} : { errors }) };
+}

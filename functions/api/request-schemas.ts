@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { FieldIssue } from '../domain/errors.js';
+import { ValidationError } from '../domain/errors.js';
+import { ROOT_FIELD } from '../domain/settings.js';
+
+/** What an admin may set through POST /queues/{codeUnit}/status (InProcess and Error belong to runs). */
+export const SET_STATUS_VALUES = ['Ready', 'OnHold'] as const;
+
+export const setStatusRequestSchema = z.strictObject({
+  status: z.enum(SET_STATUS_VALUES).meta({ description: 'Ready enables the schedule; OnHold disables it.' }),
+});
+
+function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const field = issue.path.length === 0 ? ROOT_FIELD : issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: key.slice(0, 100), reason: 'is not a known field' }));
+    if (issue.code === 'invalid_value') return [{ field, reason: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
+    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ field, reason: 'is required' }];
+    return [{ field, reason: issue.message }];
+  });
+}
+
+/** Parses `body` with `schema`; a 400 naming every bad field otherwise. */
+export function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ValidationError(issuesOf(result.error));
+  return result.data;
+}
