@@ -5,7 +5,12 @@
  *   item                 pk                      sk
  *   job queue entry      QUEUE#<codeUnit>        ENTRY
  *   run log row          QUEUE#<codeUnit>        RUN#<runId>          (runId sorts by start time)
+ *   notification state   QUEUE#<codeUnit>        NOTIFY#STATE
+ *   sent e-mail          QUEUE#<codeUnit>        MAIL#<mailId>        gsi1: MAIL / MAIL#<mailId>
+ *   global recipient     NOTIFY#RECIPIENTS       EMAIL#<lower-cased address>
  *
+ * The e-mail log is listed newest first across all queues from GSI1 (one small partition: at most a
+ * few mails per queue per hour), and per queue from the table itself; mail ids sort by time.
  * GSI1 (gsi1pk, gsi1sk) is reserved for later listings (documents by status, e-mail log …).
  * `ttl` (epoch seconds) lets AWS delete expired items; readers must still filter expired items,
  * because TTL deletion is late on AWS and missing in the embedded server.
@@ -21,3 +26,11 @@ export const TABLE_KEYS = {
 
 export const entryKey = (codeUnit: string) => ({ pk: `QUEUE#${codeUnit}`, sk: 'ENTRY' }) as const;
 export const runKey = (codeUnit: string, runId: string) => ({ pk: `QUEUE#${codeUnit}`, sk: `RUN#${runId}` }) as const;
+
+// Notifications (issue 5); added after the keys above, which stay as they are.
+export const notificationStateKey = (codeUnit: string) => ({ pk: `QUEUE#${codeUnit}`, sk: 'NOTIFY#STATE' }) as const;
+export const EMAIL_LOG_INDEX_PK = 'MAIL';
+export const emailLogKey = (codeUnit: string, mailId: string) =>
+  ({ pk: `QUEUE#${codeUnit}`, sk: `MAIL#${mailId}`, gsi1pk: EMAIL_LOG_INDEX_PK, gsi1sk: `MAIL#${mailId}` }) as const;
+export const RECIPIENTS_PK = 'NOTIFY#RECIPIENTS';
+export const recipientKey = (email: string) => ({ pk: RECIPIENTS_PK, sk: `EMAIL#${email.toLowerCase()}` }) as const;

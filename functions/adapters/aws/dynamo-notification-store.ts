@@ -1,0 +1,177 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CodeUnitId } from '../../domain/catalogue.js';
+import { EntryAlreadyExistsError, VersionConflictError } from '../../domain/errors.js';
+import type { QueueNotificationState } from '../../domain/notification-policy.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
+import type { EmailLogEntry, GlobalRecipient, NotificationStore } from '../../ports/notification-store.js';
+import type { Page } from '../../ports/run-log-repository.js';
+import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
+import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import {
+  checkEmailPageLimit,
+  checkEmailRetentionDays,
+  checkMailId,
+  decodeEmailCursor,
+  emailExpiresAtEpoch,
+  encodeEmailCursor,
+  type EmailLogRetentionOptions,
+} from './email-log-rules.js';
+import { EMAIL_LOG_INDEX_PK, emailLogKey, notificationStateKey, RECIPIENTS_PK, recipientKey, TABLE_KEYS } from './table-layout.js';
+
+export interface DynamoNotificationStoreOptions extends EmailLogRetentionOptions {
+  /** Decides which logged mails are expired; defaults to the system clock. */
+  readonly clock?: Clock;
+}
+
+/**
+ * Notification data in the job-queue table (keys in table-layout.ts). Every write is a single
+ * conditional PutItem/DeleteItem, like the other Dynamo adapters. The e-mail log is read newest
+ * first from GSI1, whose reads are eventually consistent on AWS: a mail appears in the listing a
+ * moment after it was logged, which is fine for an audit view.
+ */
+export class DynamoNotificationStore implements NotificationStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #clock: Clock;
+  readonly #retentionDays: number;
+
+  constructor(
+    client: DynamoDBDocumentClient | DynamoDBClient,
+    readonly tableName: string,
+    options: DynamoNotificationStoreOptions = {},
+  ) {
+    this.#db = asDocumentClient(client);
+    this.#clock = options.clock ?? systemClock;
+    this.#retentionDays = checkEmailRetentionDays(options.emailLogRetentionDays);
+  }
+
+  async listRecipients(): Promise<GlobalRecipient[]> {
+    const recipients: GlobalRecipient[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const exclusiveStartKey = startKey;
+      const result = await dynamo('Query', () =>
+        this.#db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': RECIPIENTS_PK },
+            ConsistentRead: true,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      recipients.push(...(result.Items ?? []).map((item) => withoutTableAttributes(item) as unknown as GlobalRecipient));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return recipients;
+  }
+
+  async getRecipient(email: string): Promise<GlobalRecipient | undefined> {
+    const { Item } = await dynamo('GetItem', () =>
+      this.#db.send(new GetCommand({ TableName: this.tableName, Key: recipientKey(email.trim()), ConsistentRead: true })),
+    );
+    return Item ? (withoutTableAttributes(Item) as unknown as GlobalRecipient) : undefined;
+  }
+
+  async putRecipient(recipient: GlobalRecipient): Promise<{ recipient: GlobalRecipient; created: boolean }> {
+    const { Attributes } = await dynamo('PutItem', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...recipient, ...recipientKey(recipient.email.trim()) },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return { recipient: structuredClone(recipient), created: Attributes === undefined };
+  }
+
+  async deleteRecipient(email: string): Promise<boolean> {
+    const { Attributes } = await dynamo('DeleteItem', () =>
+      this.#db.send(new DeleteCommand({ TableName: this.tableName, Key: recipientKey(email.trim()), ReturnValues: 'ALL_OLD' })),
+    );
+    return Attributes !== undefined;
+  }
+
+  async getState(codeUnit: CodeUnitId): Promise<QueueNotificationState | undefined> {
+    const { Item } = await dynamo('GetItem', () =>
+      this.#db.send(new GetCommand({ TableName: this.tableName, Key: notificationStateKey(codeUnit), ConsistentRead: true })),
+    );
+    return Item ? (withoutTableAttributes(Item) as unknown as QueueNotificationState) : undefined;
+  }
+
+  async putState(next: QueueNotificationState, expectedVersion: number): Promise<QueueNotificationState> {
+    const written: QueueNotificationState = { ...next, version: expectedVersion + 1 };
+    const condition =
+      expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
+    try {
+      await this.#db.send(new PutCommand({ TableName: this.tableName, Item: { ...written, ...notificationStateKey(next.codeUnit) }, ...condition }));
+      return structuredClone(written);
+    } catch (error) {
+      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
+    }
+    throw new VersionConflictError(expectedVersion, (await this.getState(next.codeUnit))?.version ?? null);
+  }
+
+  async appendEmail(entry: EmailLogEntry): Promise<void> {
+    checkMailId(entry.id);
+    const key = emailLogKey(entry.codeUnit, entry.id);
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...entry, ...key, [TABLE_KEYS.ttlAttribute]: emailExpiresAtEpoch(entry.sentAt, this.#retentionDays) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
+    }
+    const { Item } = await dynamo('GetItem', () =>
+      this.#db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true })),
+    );
+    throw new EntryAlreadyExistsError<EmailLogEntry | undefined>(Item && toEmail(Item));
+  }
+
+  async listEmails(options: { limit: number; cursor?: string | null }): Promise<Page<EmailLogEntry>> {
+    const limit = checkEmailPageLimit(options.limit);
+    const after = options.cursor == null ? null : decodeEmailCursor(options.cursor);
+    const nowEpoch = Math.floor(this.#clock.now().getTime() / 1000);
+    const collected: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined = after === null ? undefined : { ...emailLogKey(after.codeUnit, after.id) };
+    // As in the run log: one row more than asked tells whether another page exists, and the
+    // expiry filter may thin a page, so keep reading until there are enough rows or none are left.
+    do {
+      const exclusiveStartKey = startKey;
+      const result = await dynamo('Query', () =>
+        this.#db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE_KEYS.gsi1Name,
+            KeyConditionExpression: '#gpk = :mail',
+            FilterExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
+            ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1PartitionKey, '#ttl': TABLE_KEYS.ttlAttribute },
+            ExpressionAttributeValues: { ':mail': EMAIL_LOG_INDEX_PK, ':now': nowEpoch },
+            ScanIndexForward: false,
+            Limit: limit + 1,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      collected.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (collected.length <= limit && startKey !== undefined);
+
+    const items = collected.slice(0, limit).map(toEmail);
+    const last = items.at(-1);
+    return { items, nextCursor: collected.length > limit && last ? encodeEmailCursor(last.codeUnit, last.id) : null };
+  }
+}
+
+function toEmail(item: Record<string, unknown>): EmailLogEntry {
+  return withoutTableAttributes(item) as unknown as EmailLogEntry;
+}
