@@ -13,4 +13,8 @@ export const AWS_ENV = {
   scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
   /** JSON object: code unit id → function ARN (targets of schedules and of run-now). */
   codeUnitFunctionArns: 'CODE_UNIT_FUNCTION_ARNS',
+  /** The verified SES identity (an e-mail address) that notifications are sent from. */
+  senderAddress: 'SENDER_ADDRESS',
+  /** The SES configuration set every notification is sent with. */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
 } as const;

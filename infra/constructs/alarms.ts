@@ -1,25 +1,28 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AWS_METRICS } from '../../functions/wiring/aws-metrics.js';
 
 export interface AlarmsProps {
   /** Schedule invocations that could not be delivered: a queue that silently did not run. */
   readonly deadLetterQueue: IQueue;
   /** Functions whose unhandled errors (crashes, Lambda timeouts) must reach a person. */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** The stack's schedule group: the dimension of the entries-in-Error metric the watchdog publishes. */
+  readonly scheduleGroupName: string;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail?: string;
 }
 
 /**
- * Operational alarms, published to one SNS topic. Failed runs that the run protocol records are
- * reported by the mailer; these catch what the protocol cannot: undelivered schedule invocations
- * and functions that crash or hit Lambda's own timeout.
+ * Operational alarms, published to one SNS topic: entries left in Error (the mailer tells the
+ * queue's recipients; this tells operations), and what the run protocol cannot record itself:
+ * undelivered schedule invocations and functions that crash or hit Lambda's own timeout.
  */
 export class Alarms extends Construct {
   readonly topic: ITopic;
@@ -36,6 +39,20 @@ export class Alarms extends Construct {
       new Alarm(this, 'ScheduleDeadLetters', {
         alarmDescription: 'A schedule could not invoke its code unit: the messages in the dead-letter queue say which.',
         metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'EntriesInError', {
+        alarmDescription: 'A job queue entry is in status Error: GET /queues shows which; its run log says why.',
+        metric: new Metric({
+          namespace: AWS_METRICS.namespace,
+          metricName: AWS_METRICS.entriesInError,
+          dimensionsMap: { [AWS_METRICS.scheduleGroupDimension]: props.scheduleGroupName },
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

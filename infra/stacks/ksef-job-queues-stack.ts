@@ -6,6 +6,7 @@ import { Alarms } from '../constructs/alarms.js';
 import { CodeUnitFunctions } from '../constructs/code-unit-functions.js';
 import { codeUnitFunctionArnsJson } from '../constructs/function-names.js';
 import { JobsTable } from '../constructs/jobs-table.js';
+import { Mailer } from '../constructs/mailer.js';
 import { ManagementApi } from '../constructs/management-api.js';
 import { JobSchedules } from '../constructs/schedules.js';
 import { Watchdog } from '../constructs/watchdog.js';
@@ -25,12 +26,14 @@ export class KsefJobQueuesStack extends Stack {
 
     const jobs = new JobsTable(this, 'Jobs');
     const schedules = new JobSchedules(this, 'Schedules', { scheduleGroupName: namePrefix });
+    const mailer = new Mailer(this, 'Mailer', { defaultSenderAddress: config.senderAddress });
     const environment = {
       [AWS_ENV.tableName]: jobs.table.tableName,
       [AWS_ENV.scheduleGroupName]: schedules.group.scheduleGroupName,
       [AWS_ENV.schedulerRoleArn]: schedules.schedulerRole.roleArn,
       [AWS_ENV.scheduleDlqArn]: schedules.deadLetterQueue.queueArn,
       [AWS_ENV.codeUnitFunctionArns]: codeUnitFunctionArnsJson(this, namePrefix),
+      ...mailer.environment,
       POWERTOOLS_SERVICE_NAME: 'ksef-job-queues',
     };
 
@@ -56,9 +59,12 @@ export class KsefJobQueuesStack extends Stack {
     }
     jobs.grantItemAccess(watchdog.function);
     schedules.grantManageSchedules(watchdog.function, { list: true });
+    // Failure and recovery e-mails are sent where runs end (code units) and where restarts happen (watchdog).
+    for (const fn of [...codeUnits.all, watchdog.function]) mailer.grantSend(fn);
 
     new Alarms(this, 'Alarms', {
       deadLetterQueue: schedules.deadLetterQueue,
+      scheduleGroupName: schedules.group.scheduleGroupName,
       functions: { ...codeUnits.byCodeUnit, api: api.function, watchdog: watchdog.function },
       alarmEmail: config.alarmEmail,
     });
@@ -67,5 +73,6 @@ export class KsefJobQueuesStack extends Stack {
     new CfnOutput(this, 'TableName', { value: jobs.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: schedules.group.scheduleGroupName });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: schedules.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'SesConfigurationSet', { value: mailer.configurationSet.configurationSetName });
   }
 }

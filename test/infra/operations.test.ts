@@ -1,9 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { makeTestStack } from './make-test-stack.js';
-import { lambdaFunctions, render, resourcesOfType } from './template-helpers.js';
+import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
+import { AWS_ENV } from '../../functions/wiring/aws-env.js';
+import { AWS_METRICS } from '../../functions/wiring/aws-metrics.js';
+import { asList, identityStatements, lambdaFunction, lambdaFunctions, render, resourcesOfType } from './template-helpers.js';
 
-const { template } = makeTestStack({ alarmEmail: 'oncall@example.com' });
+const { template, config } = makeTestStack({ alarmEmail: 'oncall@example.com', senderAddress: 'ksef@example.com' });
+/** The same stack with nothing optional configured. */
+const { template: quiet } = makeTestStack();
+const prefix = config.stackName;
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
 const [topic] = resourcesOfType(template, 'AWS::SNS::Topic');
 
@@ -29,6 +35,16 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(lambdaFunctions(template).map((fn) => `{${fn.logicalId}}`).sort());
   });
 
+  test('an entry left in Error raises an alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: AWS_METRICS.namespace,
+      MetricName: AWS_METRICS.entriesInError,
+      Dimensions: [{ Name: AWS_METRICS.scheduleGroupDimension, Value: prefix }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
   test('every alarm and its recovery are published to the alarm topic', () => {
     for (const alarm of alarms) {
       expect(alarm.properties.AlarmActions, alarm.logicalId).toEqual([{ Ref: topic?.logicalId }]);
@@ -45,8 +61,6 @@ describe('alarms', () => {
   });
 
   test('without an alarm address nobody is subscribed', () => {
-    const { template: quiet } = makeTestStack();
-
     quiet.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -61,11 +75,68 @@ describe('alarms', () => {
   });
 });
 
+describe('e-mail notifications', () => {
+  const senders = [...CODE_UNIT_IDS.map((id) => `${prefix}-${id}`), `${prefix}-watchdog`];
+  const [identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity');
+  const [configurationSet] = resourcesOfType(template, 'AWS::SES::ConfigurationSet');
+
+  test('the sender address is a stack parameter, defaulting to the configured one', () => {
+    expect(template.toJSON().Parameters.SenderAddress).toMatchObject({ Type: 'String', Default: 'ksef@example.com' });
+    expect(identity?.properties).toMatchObject({
+      EmailIdentity: { Ref: 'SenderAddress' },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: configurationSet?.logicalId } },
+    });
+  });
+
+  test('without a configured sender the deploy must name one', () => {
+    expect(quiet.toJSON().Parameters.SenderAddress).not.toHaveProperty('Default');
+  });
+
+  test('bounced and complaining addresses are suppressed', () => {
+    expect(configurationSet?.properties).toMatchObject({ SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+  });
+
+  test('the code units and the watchdog may send e-mail only from the sender identity', () => {
+    const configurationSetArn = `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:configuration-set/{${configurationSet?.logicalId}}`;
+    for (const name of senders) {
+      const fn = lambdaFunction(template, name);
+      const sending = identityStatements(template)
+        .filter((entry) => entry.roleLogicalId === fn.roleLogicalId)
+        .map((entry) => entry.statement)
+        .filter((statement) => asList(statement.Action).some((action) => action.startsWith('ses:')));
+
+      expect(sending, name).toHaveLength(1);
+      expect(sending[0]?.Action, name).toBe('ses:SendEmail');
+      expect(asList(sending[0]?.Resource).map(render), name).toEqual([
+        `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/{${identity?.logicalId}}`,
+        configurationSetArn,
+      ]);
+      expect(sending[0]?.Condition, name).toEqual({ StringEquals: { 'ses:FromAddress': { Ref: 'SenderAddress' } } });
+    }
+  });
+
+  test('the management API cannot send e-mail', () => {
+    const api = lambdaFunction(template, `${prefix}-api`);
+    const actions = identityStatements(template)
+      .filter((entry) => entry.roleLogicalId === api.roleLogicalId)
+      .flatMap((entry) => asList(entry.statement.Action));
+
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+  });
+
+  test('every function is told the sender address and the configuration set', () => {
+    for (const fn of lambdaFunctions(template)) {
+      expect(fn.environment[AWS_ENV.senderAddress], fn.name).toEqual({ Ref: 'SenderAddress' });
+      expect(fn.environment[AWS_ENV.sesConfigurationSet], fn.name).toEqual({ Ref: configurationSet?.logicalId });
+    }
+  });
+});
+
 describe('outputs', () => {
   test('the stack outputs the API URL, the table, the schedule group and the dead-letter queue', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ScheduleDeadLetterQueueUrl', 'ScheduleGroupName', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ScheduleDeadLetterQueueUrl', 'ScheduleGroupName', 'SesConfigurationSet', 'TableName']);
     expect(render(outputs.ApiUrl?.Value)).toMatch(/^https:\/\/\{ManagementApiHttpApi.*\}\.execute-api\.\{AWS::Region\}\.\{AWS::URLSuffix\}\/$/);
   });
 });
