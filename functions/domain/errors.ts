@@ -81,3 +81,79 @@ export class RunNotInProcessError<T = unknown> extends VersionConflictError {
 
 /** The data store failed for a reason other than a lost condition (throttling, network, …); retryable. */
 export class StorageError extends KsefJobError {}
+
+/** No run-log row with that id (never written, or past its retention). A 404 like a missing entry. */
+export class RunNotFoundError extends EntryNotFoundError {
+  constructor(
+    codeUnit: string,
+    readonly runId: string,
+  ) {
+    super(codeUnit);
+    this.message = `No run '${runId}' exists in the log of code unit '${codeUnit}'.`;
+  }
+}
+
+// Documents (issue 4); added after the errors above, which stay as they are.
+
+/** One error from XML schema validation: libxml2 gives the line and names the element in its message. */
+export interface SchemaIssue {
+  readonly line: number | null;
+  /** Local name of the element the error is about, e.g. `P_15`; null for parser errors. */
+  readonly element: string | null;
+  readonly message: string;
+}
+
+/**
+ * An invoice that is not well-formed XML or breaks the FA(3) schema. A ValidationError (400), so
+ * that every mapper of validation errors handles it; `schemaErrors` carries every error, not the first.
+ */
+export class SchemaValidationError extends ValidationError {
+  constructor(readonly schemaErrors: readonly SchemaIssue[]) {
+    super(
+      schemaErrors.map((issue) => ({
+        field: issue.element ?? (issue.line === null ? 'body' : `line ${issue.line}`),
+        reason: issue.line === null ? issue.message : `line ${issue.line}: ${issue.message}`,
+      })),
+    );
+    this.message = `The document is not valid FA(3) XML: ${schemaErrors.length} error${schemaErrors.length === 1 ? '' : 's'}.`;
+  }
+}
+
+/** The body is not of a media type the endpoint takes (415); a ValidationError naming `Content-Type`. */
+export class UnsupportedMediaTypeError extends ValidationError {
+  constructor(readonly contentType: string | undefined, readonly accepted: readonly string[]) {
+    super([{ field: 'Content-Type', reason: `must be one of ${accepted.join(', ')}, not ${contentType ? `'${contentType}'` : 'missing'}` }]);
+  }
+}
+
+/** The body is larger than the endpoint takes (413); a ValidationError naming `body`. */
+export class PayloadTooLargeError extends ValidationError {
+  constructor(readonly size: number, readonly limit: number) {
+    super([{ field: 'body', reason: `is ${size} bytes, more than the limit of ${limit} bytes` }]);
+  }
+}
+
+/**
+ * The request conflicts with what is stored (409), e.g. an invoice whose business key (seller NIP,
+ * invoice type, number) is already taken by different content. `existing` is the stored item.
+ */
+export class ConflictError<T = unknown> extends KsefJobError {
+  constructor(
+    message: string,
+    readonly existing?: T,
+  ) {
+    super(message);
+  }
+}
+
+/** No such document (outgoing, incoming, its XML or UPO). A 404 like a missing entry. */
+export class DocumentNotFoundError extends EntryNotFoundError {
+  constructor(
+    readonly resource: 'document' | 'document-xml' | 'document-upo' | 'incoming-document' | 'incoming-document-xml' | 'ledger-row',
+    readonly id: string,
+    message?: string,
+  ) {
+    super(resource);
+    this.message = message ?? `No ${resource.replaceAll('-', ' ')} '${id}' exists.`;
+  }
+}

@@ -40,11 +40,9 @@ export const RUNNER_ACTOR: Actor = 'system:runner';
  * What the retry policy decided about a failed attempt (structurally the retry policy's own
  * decision, so this file needs no dependency on how it is computed).
  */
-export interface RetryVerdict {
-  readonly retry: boolean;
-  /** Wait before the next attempt, when `retry`. */
-  readonly delayMs: number;
-}
+export type RetryVerdict =
+  | { readonly retry: true; /** Wait before the next attempt. */ readonly delayMs: number }
+  | { readonly retry: false };
 
 export type RunOutcome =
   | { readonly kind: 'success'; readonly runId: string; readonly counters: RunCounters }

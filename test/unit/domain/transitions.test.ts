@@ -189,7 +189,7 @@ describe('finishRun', () => {
     // Prepare
     const leased = acquireLease({ ...ready, attemptsMade: 2 }, 'retry', 'run-3', NOW);
     // Act
-    const finished = finishRun(leased, { kind: 'failure', runId: 'run-3', errorMessage: 'boom' }, NOW, { retry: false, delayMs: 0 });
+    const finished = finishRun(leased, { kind: 'failure', runId: 'run-3', errorMessage: 'boom' }, NOW, { retry: false });
     // Assess
     expect(finished).toMatchObject({ status: 'Error', attemptsMade: 3, nextRunAt: null, lease: null });
   });
@@ -228,7 +228,7 @@ describe('stale leases', () => {
     const late = plusMs(expiry, 2 * LEASE_GRACE_MS);
     // Act
     const retried = expireStaleLease(leased, late, { retry: true, delayMs: 1000 });
-    const failed = expireStaleLease(leased, late, { retry: false, delayMs: 0 });
+    const failed = expireStaleLease(leased, late, { retry: false });
     // Assess
     expect(retried).toMatchObject({ status: 'Ready', nextRunTrigger: 'retry', attemptsMade: 1, lease: null });
     expect(retried.lastRun?.errorMessage).toMatch(/did not finish within its job timeout/);
@@ -237,7 +237,7 @@ describe('stale leases', () => {
 
   it('a lease that is not stale cannot be expired', () => {
     // Act
-    const act = () => expireStaleLease(leased, expiry, { retry: false, delayMs: 0 });
+    const act = () => expireStaleLease(leased, expiry, { retry: false });
     // Assess
     expect(act).toThrow(IllegalTransitionError);
   });
