@@ -99,7 +99,7 @@ export class HttpKsefGateway implements KsefGateway {
     return openOnlineSession(this.ctx, this.sessionKeys, this.options.formCode, signal);
   }
 
-  sendInvoice(sessionReferenceNumber: string, invoice: InvoiceToSend, signal?: AbortSignal) {
+  async sendInvoice(sessionReferenceNumber: string, invoice: InvoiceToSend, signal?: AbortSignal) {
     return sendInvoiceOnce(this.ctx, sessionReferenceNumber, this.sessionKeys.get(sessionReferenceNumber), invoice, this.options.sendOnce, signal);
   }
 

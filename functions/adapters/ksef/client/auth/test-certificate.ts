@@ -22,7 +22,7 @@ export interface TestCertificate {
  * simulator) accept for XAdES logins. Not for DEMO or PROD, which want a qualified or KSeF certificate.
  */
 export async function createTestCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(webcrypto as never);
   const algorithm =
     options.keyType === 'EC'
       ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }

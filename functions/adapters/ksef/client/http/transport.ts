@@ -103,7 +103,8 @@ export class KsefTransport {
     for (let attempt = 1; ; attempt++) {
       const signals = [AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])];
       try {
-        const response = await this.fetchImpl(url, { method: init.method, headers: init.headers, body: init.body, signal: AbortSignal.any(signals) });
+        const body = init.body ? new Uint8Array(init.body.buffer as ArrayBuffer, init.body.byteOffset, init.body.byteLength) : undefined;
+        const response = await this.fetchImpl(url, { method: init.method, headers: init.headers, body, signal: AbortSignal.any(signals) });
         if (response.status >= 500 && idempotent && attempt < this.maxAttempts) {
           await response.arrayBuffer().catch(() => undefined);
           await this.backoff(attempt, init.signal);
