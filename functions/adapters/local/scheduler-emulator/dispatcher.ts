@@ -11,7 +11,12 @@ import { parseScheduleExpression } from './schedule-expression.js';
  * and then lands on the dead-letter list when the target has a DeadLetterConfig.
  */
 
-/** Delivers a schedule's input to its target; rejects when the target refused the invocation. */
+/**
+ * Delivers a schedule's input to its target; rejects when the target refused the invocation.
+ * Like Lambda's asynchronous Invoke, it should resolve once the event is accepted, not when the run
+ * ends: deliveries are made one at a time, so an invoker that awaits a whole run holds back every
+ * other schedule until that run is over.
+ */
 export type TargetInvoker = (targetArn: string, input: string) => Promise<void>;
 
 export interface InvocationRecord {

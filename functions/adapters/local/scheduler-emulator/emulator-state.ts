@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KsefJobError } from '../../../domain/errors.js';
 
 /*
  * What the emulator keeps. Schedules and groups are stored in their wire shape (JSON member names of
@@ -127,7 +128,12 @@ export async function loadState(dataDir: string): Promise<EmulatorState> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw error;
   }
-  const file = JSON.parse(text) as StateFile;
+  let file: StateFile;
+  try {
+    file = JSON.parse(text) as StateFile;
+  } catch (error) {
+    throw new KsefJobError(`The scheduler emulator's state file ${join(dataDir, STATE_FILE_NAME)} is not valid JSON.`, { cause: error });
+  }
   return {
     groups: new Map(file.groups.map((group) => [group.Name, group])),
     schedules: new Map(file.schedules.map((stored) => [scheduleKey(stored.schedule.GroupName, stored.schedule.Name), stored])),

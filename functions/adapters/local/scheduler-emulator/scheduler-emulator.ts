@@ -7,11 +7,18 @@ import { type DeadLetterRecord, type EmulatorState, emptyState, loadState, saveS
 import { createRequestListener } from './http-api.js';
 import { isSettableClock } from './manual-clock.js';
 import { SchedulerOperations } from './scheduler-operations.js';
+import { KsefJobError } from '../../../domain/errors.js';
 
 /*
  * A local EventBridge Scheduler: an HTTP server on 127.0.0.1 that speaks the Scheduler API, so the
  * same EventBridgeScheduleGateway runs against it as against AWS, and a dispatcher that fires the
  * schedules with the AWS semantics and calls the registered target invoker.
+ *
+ *   const scheduler = await startSchedulerEmulator({ dataDir: '.local/scheduler', scheduleGroups: ['ksef-job-queues'] });
+ *   scheduler.setTargetInvoker(async (functionArn, input) => { void runCodeUnit(functionArn, JSON.parse(input)); });
+ *   const gateway = new EventBridgeScheduleGateway(scheduler.createClient(), { groupName: 'ksef-job-queues', ... });
+ *   …
+ *   await scheduler.close();
  */
 
 export interface SchedulerEmulatorOptions {
@@ -85,7 +92,7 @@ export class SchedulerEmulator {
   }
 
   get port(): number {
-    if (!this.address) throw new Error('The scheduler emulator is not listening.');
+    if (!this.address) throw new KsefJobError('The scheduler emulator is not listening.');
     return this.address.port;
   }
 
@@ -112,7 +119,7 @@ export class SchedulerEmulator {
    */
   advanceTo(to: Date): Promise<number> {
     const { clock } = this;
-    if (!isSettableClock(clock)) throw new Error('advanceTo needs a settable clock such as ManualClock.');
+    if (!isSettableClock(clock)) throw new KsefJobError('advanceTo needs a settable clock such as ManualClock.');
     return this.serialized(async () => {
       const handled = await this.processUntil(to.getTime(), true);
       clock.set(to);
@@ -178,13 +185,17 @@ export class SchedulerEmulator {
 
   private async processUntil(limitMs: number, moveClock: boolean): Promise<number> {
     let handled = 0;
-    for (let event = this.dispatcher.nextEvent(); event && event.atMs <= limitMs && !this.closed; event = this.dispatcher.nextEvent()) {
-      if (moveClock && isSettableClock(this.clock)) this.clock.set(new Date(event.atMs));
-      await this.dispatcher.process(event);
-      await this.persist();
-      handled += 1;
+    try {
+      for (let event = this.dispatcher.nextEvent(); event && event.atMs <= limitMs && !this.closed; event = this.dispatcher.nextEvent()) {
+        if (moveClock && isSettableClock(this.clock)) this.clock.set(new Date(event.atMs));
+        await this.dispatcher.process(event);
+        await this.persist();
+        handled += 1;
+      }
+    } finally {
+      // Also after a failed write: the schedules must keep firing.
+      this.rearm();
     }
-    this.rearm();
     return handled;
   }
 
