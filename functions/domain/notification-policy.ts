@@ -17,8 +17,8 @@ import type { CodeUnitId } from './catalogue.js';
  * - The same run is applied once: a repeated notice for `lastRunId` decides nothing.
  */
 
-export const RUN_OUTCOMES = ['final-failure', 'retry-scheduled', 'success'] as const;
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+export const RUN_NOTIFICATION_OUTCOMES = ['final-failure', 'retry-scheduled', 'success'] as const;
+export type RunNotificationOutcome = (typeof RUN_NOTIFICATION_OUTCOMES)[number];
 
 export const NOTIFICATION_KINDS = ['failure', 'recovery'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -62,7 +62,7 @@ export function initialNotificationState(codeUnit: CodeUnitId): QueueNotificatio
 }
 
 export interface NotificationInput {
-  readonly outcome: RunOutcome;
+  readonly outcome: RunNotificationOutcome;
   readonly runId: string;
   readonly state: QueueNotificationState;
   readonly now: Date;
@@ -158,4 +158,45 @@ function decideFailure(state: QueueNotificationState, runId: string, now: Date, 
     changed: true,
     unmailedBefore: state.unmailedFailures,
   };
+}
+
+/**
+ * The outcome to notify about, from what the runner knows when a run has ended; null = nothing to
+ * notify (a skipped trigger, or a manual run on an entry that was OnHold or in Error: the admin who
+ * started it reads the result, and such a run neither retries nor changes the entry's status).
+ */
+export function notificationOutcomeOf(run: {
+  /** Where the lease said the entry returns (`lease.previousStatus` before the run finished). */
+  readonly previousStatus: 'Ready' | 'OnHold' | 'Error';
+  /** The completed run-log row's status. */
+  readonly runStatus: 'InProcess' | 'Success' | 'Error' | 'Skipped';
+  /** The entry as stored after the run. */
+  readonly entryAfter: { readonly status: string; readonly nextRunTrigger: string };
+}): RunNotificationOutcome | null {
+  if (run.previousStatus !== 'Ready') return null;
+  if (run.runStatus === 'Success') return 'success';
+  if (run.runStatus !== 'Error') return null;
+  return run.entryAfter.status === 'Ready' && run.entryAfter.nextRunTrigger === 'retry' ? 'retry-scheduled' : 'final-failure';
+}
+
+/**
+ * The state to keep when a decided e-mail did not go out (no recipient, or the mail service refused
+ * it): the streak is still counted, but the mail is still owed, so the next final failure may mail
+ * at once instead of waiting for an interval that no e-mail started.
+ */
+export function stateWithoutMail(previous: QueueNotificationState, decision: NotificationDecision): QueueNotificationState {
+  switch (decision.send) {
+    case 'failure':
+      return {
+        ...decision.next,
+        failureEmailSentInStreak: previous.failureEmailSentInStreak,
+        lastFailureEmailAt: previous.lastFailureEmailAt,
+        unmailedFailures: previous.unmailedFailures + 1,
+      };
+    case 'recovery':
+      // The streak is over either way; a recovery e-mail that failed is not tried again.
+      return { ...decision.next, lastRecoveryEmailAt: previous.lastRecoveryEmailAt };
+    case null:
+      return decision.next;
+  }
 }

@@ -5,14 +5,14 @@ import {
   initialNotificationState,
   type NotificationDecision,
   type QueueNotificationState,
-  type RunOutcome,
+  type RunNotificationOutcome,
 } from '../../../functions/domain/notification-policy.js';
 
 const START = Date.parse('2026-03-02T08:00:00.000Z');
 const MINUTE = 60_000;
 
 /** Applies outcomes in order, `minutesApart` each, as the notify use case would; returns every decision. */
-function story(outcomes: readonly RunOutcome[], minutesApart: number, intervalMinutes = 60, from = initialNotificationState('send-documents')) {
+function story(outcomes: readonly RunNotificationOutcome[], minutesApart: number, intervalMinutes = 60, from = initialNotificationState('send-documents')) {
   let state: QueueNotificationState = from;
   const decisions: NotificationDecision[] = [];
   outcomes.forEach((outcome, index) => {
