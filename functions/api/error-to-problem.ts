@@ -2,6 +2,7 @@ import {
   EntryAlreadyExistsError,
   EntryNotFoundError,
   IllegalTransitionError,
+  RunNotFoundError,
   StorageError,
   UnknownCodeUnitError,
   ValidationError,
@@ -24,6 +25,8 @@ export function errorToProblem(error: unknown, instance: string): MappedProblem 
   if (error instanceof ApiProblem) return expected(problemDetails(error.kind, error.message, instance, error.extras.errors), error.extras.headers);
   if (error instanceof ValidationError) return expected(problemDetails('validation', error.message, instance, error.issues));
   if (error instanceof UnknownCodeUnitError) return expected(problemDetails('unknownCodeUnit', error.message, instance));
+  // Before EntryNotFoundError, which it extends.
+  if (error instanceof RunNotFoundError) return expected(problemDetails('runNotFound', error.message, instance));
   if (error instanceof EntryNotFoundError) return expected(problemDetails('entryNotFound', error.message, instance));
   if (error instanceof VersionConflictError) {
     return expected(problemDetails('versionConflict', 'The entry has changed since you read it; read it again and retry.', instance));

@@ -51,7 +51,14 @@ export function problemUri(kind: ProblemKind): string {
   return `${PROBLEM_BASE_URI}${PROBLEM_TYPES[kind].slug}`;
 }
 
+/** Details may quote the request (a code unit, a path): cap them so that a huge input is not echoed. */
+const MAX_DETAIL_LENGTH = 500;
+const MAX_ISSUES = 50;
+
+const capped = (text: string): string => (text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH)}…` : text);
+
 export function problemDetails(kind: ProblemKind, detail: string, instance: string, errors?: readonly FieldIssue[]): ProblemDetails {
   const { status, title } = PROBLEM_TYPES[kind];
-  return { type: problemUri(kind), title, status, detail, instance, ...(errors === undefined ? {} : { errors }) };
+  const issues = errors?.slice(0, MAX_ISSUES).map((issue) => ({ field: capped(issue.field), reason: capped(issue.reason) }));
+  return { type: problemUri(kind), title, status, detail: capped(detail), instance: capped(instance), ...(issues === undefined ? {} : { errors: issues }) };
 }

@@ -1,0 +1,129 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { expect } from 'vitest';
+import type { ApiDeps, ApiLogger } from '../../functions/api/api-deps.js';
+import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler.js';
+import { MemoryEntryRepository } from '../../functions/adapters/memory/memory-entry-repository.js';
+import { MemoryRunLogRepository } from '../../functions/adapters/memory/memory-run-log-repository.js';
+import { MemoryScheduleGateway } from '../../functions/adapters/memory/memory-schedule-gateway.js';
+import { cryptoIds } from '../../functions/adapters/system/crypto-ids.js';
+import type { ManualRunRequest, RunLauncher } from '../../functions/ports/run-launcher.js';
+import { conformanceProblems } from '../api/openapi-conformance.js';
+import { ManualClock } from './manual-clock.js';
+
+export const ADMIN_ARN = 'arn:aws:iam::123456789012:user/ksef-admin';
+
+/** Remembers manual runs instead of starting them: the API answers before a run starts anyway. */
+export class RecordingRunLauncher implements RunLauncher {
+  readonly launched: ManualRunRequest[] = [];
+
+  async launch(request: ManualRunRequest): Promise<void> {
+    this.launched.push(request);
+  }
+}
+
+export interface LogLine {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export class RecordingLogger implements ApiLogger {
+  readonly lines: LogLine[] = [];
+  info(message: string, ...extra: Record<string, unknown>[]): void {
+    this.lines.push({ level: 'info', message, attributes: Object.assign({}, ...extra) });
+  }
+  warn(message: string, ...extra: Record<string, unknown>[]): void {
+    this.lines.push({ level: 'warn', message, attributes: Object.assign({}, ...extra) });
+  }
+  error(message: string, ...extra: Record<string, unknown>[]): void {
+    this.lines.push({ level: 'error', message, attributes: Object.assign({}, ...extra) });
+  }
+}
+
+export interface ApiRequestOptions {
+  /** An object is sent as JSON (with Content-Type: application/json unless headers say otherwise); a string as is. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The IAM principal API Gateway verified; `null` sends no authorizer at all. Default ADMIN_ARN. */
+  readonly iamArn?: string | null;
+  readonly isBase64Encoded?: boolean;
+}
+
+export interface ApiTestResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+  /** The parsed JSON body, or undefined when there is none. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read fields freely
+}
+
+export function apiGatewayEvent(method: string, url: string, options: ApiRequestOptions = {}): APIGatewayProxyEventV2 {
+  const [rawPath = '/', rawQueryString = ''] = url.split(/\?(.*)/s);
+  const search = new URLSearchParams(rawQueryString);
+  const query: Record<string, string> = {};
+  for (const key of new Set(search.keys())) query[key] = search.getAll(key).join(',');
+  const bodyText = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    ...(options.body !== undefined && typeof options.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  const iamArn = options.iamArn === undefined ? ADMIN_ARN : options.iamArn;
+  return {
+    version: '2.0',
+    routeKey: `${method} ${rawPath}`,
+    rawPath,
+    rawQueryString,
+    headers,
+    ...(Object.keys(query).length === 0 ? {} : { queryStringParameters: query }),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'test.execute-api.eu-central-1.amazonaws.com',
+      domainPrefix: 'test',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: `req-${Math.random().toString(16).slice(2)}`,
+      routeKey: `${method} ${rawPath}`,
+      stage: '$default',
+      time: '02/Mar/2026:08:00:00 +0000',
+      timeEpoch: 0,
+      ...(iamArn === null ? {} : { authorizer: { iam: { userArn: iamArn, accessKey: 'AKIA', accountId: '123456789012', callerId: 'AIDA', principalOrgId: null, userId: 'AIDA' } } }),
+    },
+    ...(bodyText === undefined ? {} : { body: bodyText }),
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  } as APIGatewayProxyEventV2;
+}
+
+const context = { awsRequestId: 'test', functionName: 'api' } as Context;
+
+function normalize(result: APIGatewayProxyResultV2): ApiTestResponse {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result)) throw new Error('The handler did not answer with a structured result.');
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  const text = result.body ?? '';
+  return { status: result.statusCode ?? 200, headers, text, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** Calls the real handler on memory adapters, with a fresh event per call; checks each response against the OpenAPI document. */
+export function createApiTestClient(overrides: Partial<ApiDeps> = {}) {
+  const clock = new ManualClock('2026-03-02T08:00:00.000Z');
+  const logger = new RecordingLogger();
+  const launcher = new RecordingRunLauncher();
+  const deps: ApiDeps = {
+    entries: new MemoryEntryRepository(),
+    runs: new MemoryRunLogRepository({ clock }),
+    schedules: new MemoryScheduleGateway(),
+    launcher,
+    clock,
+    ids: cryptoIds,
+    logger,
+    ...overrides,
+  };
+  const handler: ApiHandler = createApiHandler(deps);
+  const request = async (method: string, url: string, options: ApiRequestOptions = {}): Promise<ApiTestResponse> => {
+    const response = normalize(await handler(apiGatewayEvent(method, url, options), context));
+    expect(conformanceProblems(method, url, response), `${method} ${url} → ${response.status} conforms to the OpenAPI document`).toEqual([]);
+    return response;
+  };
+  return { deps, clock, logger, launcher, handler, request };
+}
+
+export type ApiTestClient = ReturnType<typeof createApiTestClient>;
