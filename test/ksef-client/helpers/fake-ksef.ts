@@ -10,6 +10,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { createTestCertificate } from '../../../functions/adapters/ksef/client/auth/test-certificate.js';
 import { withEcdsa } from '../../../functions/adapters/ksef/client/auth/xades-sign.js';
+import { handleExtra, newExtraState, type FakeExtraState } from './fake-ksef-extra.js';
 
 export interface FakeKey {
   readonly publicKeyId: string;
@@ -42,6 +43,7 @@ interface FakeSession {
 export interface FakeKsef {
   readonly url: string;
   readonly sessions: Map<string, FakeSession>;
+  readonly extra: FakeExtraState;
   readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers'] }>;
   readonly faults: {
     /** The next N invoice sends are processed, then the connection is dropped without a response. */
@@ -67,6 +69,8 @@ export async function startFakeKsef(options: { nip: string; ksefToken: string; k
   const sessions = new Map<string, FakeSession>();
   const requests: FakeKsef['requests'] = [];
   const faults: FakeKsef['faults'] = { loseSendResponses: 0 };
+  const extra = newExtraState();
+  let base = '';
 
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { ...(faults.systemWarning ? { 'x-system-warning': faults.systemWarning } : {}), ...(body === undefined ? {} : { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' }), ...headers });
@@ -154,6 +158,9 @@ export async function startFakeKsef(options: { nip: string; ksefToken: string; k
       accessTokens.add(access);
       return send(res, 200, { accessToken: { token: access, validUntil: new Date(Date.now() + 900_000).toISOString() } });
     }
+    if (method === 'PUT' || path.startsWith('/download/')) {
+      if (handleExtra({ state: extra, base, keyFor, send, problem }, req, res, method, path, url, raw)) return;
+    }
     if (!accessTokens.has(bearer)) return send(res, 401, { title: 'Unauthorized', status: 401, detail: 'no access token' });
 
     if (method === 'GET' && path === '/rate-limits') {
@@ -215,11 +222,14 @@ export async function startFakeKsef(options: { nip: string; ksefToken: string; k
       const code = session.open ? 100 : 200;
       return send(res, 200, { status: { code, description: session.open ? 'Sesja otwarta' : 'Sesja przetworzona' }, dateCreated: new Date().toISOString(), dateUpdated: new Date().toISOString(), invoiceCount: session.invoices.length, successfulInvoiceCount: session.invoices.length, failedInvoiceCount: 0 });
     }
+    if (handleExtra({ state: extra, base, keyFor, send, problem }, req, res, method, path, url, raw)) return;
     return send(res, 404, { title: 'Not Found', status: 404 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}/v2`;
   return {
+    extra,
     url: `http://127.0.0.1:${port}/v2`,
     sessions,
     requests,
