@@ -34,3 +34,26 @@ export const emailLogKey = (codeUnit: string, mailId: string) =>
   ({ pk: `QUEUE#${codeUnit}`, sk: `MAIL#${mailId}`, gsi1pk: EMAIL_LOG_INDEX_PK, gsi1sk: `MAIL#${mailId}` }) as const;
 export const RECIPIENTS_PK = 'NOTIFY#RECIPIENTS';
 export const recipientKey = (email: string) => ({ pk: RECIPIENTS_PK, sk: `EMAIL#${email.toLowerCase()}` }) as const;
+
+/*
+ * Documents (issue 4); added after the keys above, which stay as they are.
+ *
+ *   item                    pk                                  sk        gsi1pk                gsi1sk
+ *   outgoing document       DOC#<id>                            DOC       DOCSTATUS#<status>    <issueDate>#<id>
+ *   business-key claim      DOCKEY#<nip>#<type>#<number>        DOCKEY    –                     –
+ *   incoming document       INCOMING#<ksefNumber>               INCOMING  INCOMING              <issueDate>#<ksefNumber>
+ *   ledger row              LEDGER#<ksefNumber>                 LEDGER    LEDGER                <issueDate>#<ksefNumber>
+ *
+ * The claim is written (attribute_not_exists) before the document and holds its id and content
+ * hash: a create that finds the claim but not the document completes the document (the first
+ * writer crashed between the two puts). The invoice number is URI-encoded, so a '#' in it cannot
+ * make two keys collide. Documents are listed by status from GSI1; all statuses are merged.
+ */
+export const documentKey = (id: string) => ({ pk: `DOC#${id}`, sk: 'DOC' }) as const;
+export const documentIndexKey = (status: string, issueDate: string, id: string) => ({ gsi1pk: `DOCSTATUS#${status}`, gsi1sk: `${issueDate}#${id}` }) as const;
+export const documentClaimKey = (sellerNip: string, invoiceType: string, invoiceNumber: string) =>
+  ({ pk: `DOCKEY#${sellerNip}#${invoiceType}#${encodeURIComponent(invoiceNumber)}`, sk: 'DOCKEY' }) as const;
+export const INCOMING_INDEX_PK = 'INCOMING';
+export const incomingDocumentKey = (ksefNumber: string) => ({ pk: `INCOMING#${ksefNumber}`, sk: 'INCOMING' }) as const;
+export const LEDGER_INDEX_PK = 'LEDGER';
+export const ledgerRowKey = (ksefNumber: string) => ({ pk: `LEDGER#${ksefNumber}`, sk: 'LEDGER' }) as const;

@@ -1,0 +1,56 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IncomingDocument } from '../../domain/documents.js';
+import { StorageError } from '../../domain/errors.js';
+import type { IncomingDocumentRepository, IncomingListQuery } from '../../ports/incoming-document-repository.js';
+import type { Page } from '../../ports/run-log-repository.js';
+import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
+import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { queryIndexWindow } from './dynamo-index-listing.js';
+import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
+import { INCOMING_INDEX_PK, incomingDocumentKey } from './table-layout.js';
+
+const sortKeyOf = (doc: IncomingDocument) => listingSortKey(doc.fields.issueDate, doc.ksefNumber);
+
+/** Purchase invoices as items `INCOMING#<ksefNumber>`; the first write of a KSeF number wins. */
+export class DynamoIncomingDocumentRepository implements IncomingDocumentRepository {
+  readonly #db: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBDocumentClient | DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.#db = asDocumentClient(client);
+  }
+
+  async add(document: IncomingDocument): Promise<{ document: IncomingDocument; added: boolean }> {
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...document, ...incomingDocumentKey(document.ksefNumber), gsi1pk: INCOMING_INDEX_PK, gsi1sk: sortKeyOf(document) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { document: structuredClone(document), added: true };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
+    }
+    const stored = await this.get(document.ksefNumber);
+    if (!stored) throw new StorageError(`Incoming document '${document.ksefNumber}' exists and does not: the table is changing under us.`);
+    return { document: stored, added: false };
+  }
+
+  async get(ksefNumber: string): Promise<IncomingDocument | undefined> {
+    const { Item } = await dynamo('GetItem', () =>
+      this.#db.send(new GetCommand({ TableName: this.tableName, Key: incomingDocumentKey(ksefNumber), ConsistentRead: true })),
+    );
+    return Item ? (withoutTableAttributes(Item) as unknown as IncomingDocument) : undefined;
+  }
+
+  async list(query: IncomingListQuery): Promise<Page<IncomingDocument>> {
+    const window = listingWindow('incoming', query);
+    const items = (await queryIndexWindow(this.#db, this.tableName, INCOMING_INDEX_PK, window)).map((item) => withoutTableAttributes(item) as unknown as IncomingDocument);
+    return pageOf(items, window, 'incoming', sortKeyOf);
+  }
+}

@@ -1,0 +1,39 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ListingWindow } from './document-list-rules.js';
+import { dynamo } from './dynamo-errors.js';
+import { TABLE_KEYS } from './table-layout.js';
+
+/**
+ * Reads one GSI1 partition in sort-key order, returning up to `window.limit + 1` items inside the
+ * window (the extra one tells whether another page exists). The upper bound is checked here rather
+ * than in the key condition, because a key condition cannot combine an exclusive start with a range.
+ */
+export async function queryIndexWindow(db: DynamoDBDocumentClient, tableName: string, partition: string, window: ListingWindow): Promise<Record<string, unknown>[]> {
+  const { gsi1Name, gsi1PartitionKey, gsi1SortKey } = TABLE_KEYS;
+  const wanted = window.limit + 1;
+  const collected: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  for (;;) {
+    const exclusiveStartKey = startKey;
+    const result = await dynamo('Query', () =>
+      db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: gsi1Name,
+          KeyConditionExpression: window.after === null ? '#pk = :pk' : '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': gsi1PartitionKey, '#sk': gsi1SortKey },
+          ExpressionAttributeValues: { ':pk': partition, ...(window.after === null ? {} : { ':after': window.after }) },
+          Limit: wanted,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      ),
+    );
+    for (const item of result.Items ?? []) {
+      if (window.upTo !== null && String(item[gsi1SortKey]) > window.upTo) return collected;
+      collected.push(item);
+      if (collected.length === wanted) return collected;
+    }
+    startKey = result.LastEvaluatedKey;
+    if (startKey === undefined) return collected;
+  }
+}

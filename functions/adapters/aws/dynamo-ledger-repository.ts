@@ -1,0 +1,41 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerRow } from '../../domain/documents.js';
+import type { LedgerListQuery, LedgerRepository } from '../../ports/ledger-repository.js';
+import type { Page } from '../../ports/run-log-repository.js';
+import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
+import { dynamo } from './dynamo-errors.js';
+import { queryIndexWindow } from './dynamo-index-listing.js';
+import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
+import { LEDGER_INDEX_PK, ledgerRowKey } from './table-layout.js';
+
+const sortKeyOf = (row: LedgerRow) => listingSortKey(row.issueDate, row.ksefNumber);
+
+/** Ledger rows as items `LEDGER#<ksefNumber>`, replaced whole on every put (they are a projection). */
+export class DynamoLedgerRepository implements LedgerRepository {
+  readonly #db: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBDocumentClient | DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.#db = asDocumentClient(client);
+  }
+
+  async put(row: LedgerRow): Promise<void> {
+    await dynamo('PutItem', () =>
+      this.#db.send(new PutCommand({ TableName: this.tableName, Item: { ...row, ...ledgerRowKey(row.ksefNumber), gsi1pk: LEDGER_INDEX_PK, gsi1sk: sortKeyOf(row) } })),
+    );
+  }
+
+  async get(ksefNumber: string): Promise<LedgerRow | undefined> {
+    const { Item } = await dynamo('GetItem', () => this.#db.send(new GetCommand({ TableName: this.tableName, Key: ledgerRowKey(ksefNumber), ConsistentRead: true })));
+    return Item ? (withoutTableAttributes(Item) as unknown as LedgerRow) : undefined;
+  }
+
+  async list(query: LedgerListQuery): Promise<Page<LedgerRow>> {
+    const window = listingWindow('ledger', query);
+    const items = (await queryIndexWindow(this.#db, this.tableName, LEDGER_INDEX_PK, window)).map((item) => withoutTableAttributes(item) as unknown as LedgerRow);
+    return pageOf(items, window, 'ledger', sortKeyOf);
+  }
+}

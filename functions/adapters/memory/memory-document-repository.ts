@@ -1,0 +1,62 @@
+import { keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
+import { ConflictError, VersionConflictError } from '../../domain/errors.js';
+import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
+import type { Page } from '../../ports/run-log-repository.js';
+import { inWindow, listingSortKey, listingWindow, pageOf } from '../aws/document-list-rules.js';
+
+const sortKeyOf = (doc: OutgoingDocument) => listingSortKey(doc.fields.issueDate, doc.id);
+
+/**
+ * Outgoing documents in Maps, with the rules of DynamoDocumentRepository. Each method reads and
+ * writes within one synchronous step, so concurrent creates of one key race like conditional writes.
+ */
+export class MemoryDocumentRepository implements DocumentRepository {
+  readonly #documents = new Map<string, OutgoingDocument>();
+  readonly #keys = new Map<string, string>();
+
+  async create(document: OutgoingDocument): Promise<CreatedDocument> {
+    const keyId = this.#keys.get(keyString(document.key));
+    const existing = keyId === undefined ? undefined : this.#documents.get(keyId);
+    if (existing) {
+      if (existing.contentSha256 !== document.contentSha256) {
+        throw new ConflictError<OutgoingDocument>(keyTakenMessage(document.key), structuredClone(existing));
+      }
+      return { document: structuredClone(existing), created: false };
+    }
+    if (this.#documents.has(document.id)) throw new ConflictError(`A document with id '${document.id}' already exists.`);
+    this.#keys.set(keyString(document.key), document.id);
+    this.#documents.set(document.id, structuredClone(document));
+    return { document: structuredClone(document), created: true };
+  }
+
+  async get(id: string): Promise<OutgoingDocument | undefined> {
+    const stored = this.#documents.get(id);
+    return stored && structuredClone(stored);
+  }
+
+  async findByKey(key: DocumentBusinessKey): Promise<OutgoingDocument | undefined> {
+    const id = this.#keys.get(keyString(key));
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  async update(next: OutgoingDocument, expectedVersion: number): Promise<OutgoingDocument> {
+    const stored = this.#documents.get(next.id);
+    if (!stored || stored.version !== expectedVersion) throw new VersionConflictError(expectedVersion, stored?.version ?? null);
+    const written: OutgoingDocument = { ...structuredClone(next), key: stored.key, version: expectedVersion + 1 };
+    this.#documents.set(next.id, written);
+    return structuredClone(written);
+  }
+
+  async list(query: DocumentListQuery): Promise<Page<OutgoingDocument>> {
+    const window = listingWindow('documents', query);
+    const sorted = [...this.#documents.values()]
+      .filter((doc) => (query.status === undefined || doc.status === query.status) && inWindow(sortKeyOf(doc), window))
+      .sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
+    const page = pageOf(sorted, window, 'documents', sortKeyOf);
+    return { items: page.items.map((doc) => structuredClone(doc)), nextCursor: page.nextCursor };
+  }
+}
+
+function keyString(key: DocumentBusinessKey): string {
+  return JSON.stringify([key.sellerNip, key.invoiceType, key.invoiceNumber]);
+}

@@ -1,0 +1,128 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SchemaValidationError } from '../../domain/errors.js';
+import { INVOICE_TYPES, isCorrectingInvoice, sumAmounts, type BuyerIdentifier, type CorrectedInvoiceRef, type InvoiceFields, type InvoiceType } from '../../domain/documents.js';
+
+/*
+ * Reads the key fields of an FA(3) invoice. It expects a document that has passed the FA(3) XSD
+ * (the schema guarantees the elements read here exist and have the right shape); anything missing
+ * anyway is reported as a SchemaValidationError naming the element, never as a crash.
+ */
+
+const NET_ELEMENTS = ['P_13_1', 'P_13_2', 'P_13_3', 'P_13_4', 'P_13_5', 'P_13_6_1', 'P_13_6_2', 'P_13_6_3', 'P_13_7', 'P_13_8', 'P_13_9', 'P_13_10', 'P_13_11'];
+const VAT_ELEMENTS = ['P_14_1', 'P_14_2', 'P_14_3', 'P_14_4', 'P_14_5'];
+
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  // Keep every value a string: invoice numbers like "0001" and amounts must not become numbers.
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  isArray: (_name, jpath) => jpath === 'Faktura.Fa.DaneFaKorygowanej',
+});
+
+type Node = Record<string, unknown>;
+
+/** Throws SchemaValidationError when `xml` is not well-formed or carries a DOCTYPE (never needed by FA(3)). */
+export function checkWellFormed(xml: string): void {
+  if (/<!DOCTYPE/i.test(xml)) {
+    throw new SchemaValidationError([{ line: lineOf(xml, xml.search(/<!DOCTYPE/i)), element: null, message: 'A DOCTYPE is not allowed in an invoice.' }]);
+  }
+  const verdict = XMLValidator.validate(xml);
+  if (verdict !== true) {
+    throw new SchemaValidationError([{ line: verdict.err.line, element: null, message: `The document is not well-formed XML: ${verdict.err.msg}` }]);
+  }
+}
+
+export function parseFa3(xml: string): InvoiceFields {
+  checkWellFormed(xml);
+  const root = parser.parse(xml) as Node;
+  const faktura = child(root, 'Faktura', 'Faktura');
+  const podmiot1 = child(faktura, 'Podmiot1', 'Faktura/Podmiot1');
+  const seller = child(podmiot1, 'DaneIdentyfikacyjne', 'Podmiot1/DaneIdentyfikacyjne');
+  const podmiot2 = child(faktura, 'Podmiot2', 'Faktura/Podmiot2');
+  const buyer = child(podmiot2, 'DaneIdentyfikacyjne', 'Podmiot2/DaneIdentyfikacyjne');
+  const fa = child(faktura, 'Fa', 'Faktura/Fa');
+
+  const invoiceType = text(fa, 'RodzajFaktury', 'Fa/RodzajFaktury');
+  if (!(INVOICE_TYPES as readonly string[]).includes(invoiceType)) missing('Fa/RodzajFaktury', `'${invoiceType}' is not an FA(3) invoice type`);
+  const fields = {
+    sellerNip: text(seller, 'NIP', 'Podmiot1/DaneIdentyfikacyjne/NIP'),
+    sellerName: optionalText(seller, 'Nazwa'),
+    buyer: buyerOf(buyer),
+    buyerName: optionalText(buyer, 'Nazwa'),
+    invoiceType: invoiceType as InvoiceType,
+    invoiceNumber: text(fa, 'P_2', 'Fa/P_2'),
+    issueDate: text(fa, 'P_1', 'Fa/P_1'),
+    currency: text(fa, 'KodWaluty', 'Fa/KodWaluty'),
+    netAmount: sumOf(fa, NET_ELEMENTS),
+    vatAmount: sumOf(fa, VAT_ELEMENTS),
+    grossAmount: amount(text(fa, 'P_15', 'Fa/P_15'), 'Fa/P_15'),
+    corrects: [] as CorrectedInvoiceRef[],
+  };
+  if (isCorrectingInvoice(fields)) fields.corrects = correctionsOf(fa);
+  return fields;
+}
+
+function buyerOf(node: Node): BuyerIdentifier {
+  const nip = optionalText(node, 'NIP');
+  if (nip !== null) return { type: 'Nip', value: nip };
+  const vatUe = optionalText(node, 'NrVatUE');
+  if (vatUe !== null) return { type: 'VatUe', value: `${optionalText(node, 'KodUE') ?? ''}${vatUe}` };
+  const other = optionalText(node, 'NrID');
+  if (other !== null) return { type: 'Other', value: `${optionalText(node, 'KodKraju') ?? ''}${other}` };
+  return { type: 'None', value: null };
+}
+
+function correctionsOf(fa: Node): CorrectedInvoiceRef[] {
+  const refs = fa.DaneFaKorygowanej;
+  if (!Array.isArray(refs) || refs.length === 0) missing('Fa/DaneFaKorygowanej', 'a correcting invoice must name the invoice it corrects');
+  return (refs as Node[]).map((ref) => ({
+    invoiceNumber: text(ref, 'NrFaKorygowanej', 'Fa/DaneFaKorygowanej/NrFaKorygowanej'),
+    issueDate: text(ref, 'DataWystFaKorygowanej', 'Fa/DaneFaKorygowanej/DataWystFaKorygowanej'),
+    ksefNumber: optionalText(ref, 'NrKSeFFaKorygowanej'),
+    outsideKsef: optionalText(ref, 'NrKSeFN') === '1',
+  }));
+}
+
+function sumOf(fa: Node, elements: readonly string[]): string {
+  const values = elements.flatMap((name) => {
+    const value = optionalText(fa, name);
+    return value === null ? [] : [amount(value, `Fa/${name}`)];
+  });
+  return sumAmounts(values);
+}
+
+function amount(value: string, path: string): string {
+  try {
+    return sumAmounts([value]);
+  } catch {
+    return missing(path, `'${value}' is not an amount`);
+  }
+}
+
+function child(node: Node, name: string, path: string): Node {
+  const value = node[name];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return missing(path, 'is missing');
+  return value as Node;
+}
+
+function text(node: Node, name: string, path: string): string {
+  return optionalText(node, name) ?? missing(path, 'is missing or empty');
+}
+
+function optionalText(node: Node, name: string): string | null {
+  const value = node[name];
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function missing(path: string, reason: string): never {
+  const element = path.split('/').at(-1) ?? path;
+  throw new SchemaValidationError([{ line: null, element, message: `${path} ${reason}.` }]);
+}
+
+function lineOf(xml: string, index: number): number {
+  return xml.slice(0, Math.max(index, 0)).split('\n').length;
+}

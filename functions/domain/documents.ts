@@ -1,0 +1,433 @@
+import { IllegalTransitionError } from './errors.js';
+
+/*
+ * Outgoing (sales) documents: FA(3) invoices this system sends to KSeF, their life cycle and the
+ * order in which they may be sent. Pure: timestamps come in as ISO strings from the caller's clock.
+ *
+ * Life cycle (every move is conditional on the current status; history keeps each one):
+ *
+ *   Pending ──moveToSending──▶ Sending ──recordSent──▶ Sent ──recordAccepted──▶ Accepted
+ *      ▲  │                      │  │                    └──recordRejected──▶ Rejected
+ *      │  └──holdOffline──▶ Held │  └──returnToPending (nothing reached KSeF) ──▶ Pending
+ *      └────releaseHeld──────────┘
+ *   Sending may also go straight to Accepted/Rejected: a lost response reconciled by hash.
+ *   A 440 duplicate whose hash matches the original is Accepted with `duplicateOf` set.
+ */
+
+export const DOCUMENT_STATUSES = ['Pending', 'Held', 'Sending', 'Sent', 'Accepted', 'Rejected'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export const INVOICE_TYPES = ['VAT', 'KOR', 'ZAL', 'ROZ', 'UPR', 'KOR_ZAL', 'KOR_ROZ'] as const;
+/** `Fa/RodzajFaktury` of FA(3). */
+export type InvoiceType = (typeof INVOICE_TYPES)[number];
+export const CORRECTING_INVOICE_TYPES: readonly InvoiceType[] = ['KOR', 'KOR_ZAL', 'KOR_ROZ'];
+
+/** The buyer (Podmiot2) as FA(3) identifies it: a NIP, an EU VAT number, another tax id, or none. */
+export interface BuyerIdentifier {
+  readonly type: 'Nip' | 'VatUe' | 'Other' | 'None';
+  /** NIP, `<KodUE><NrVatUE>`, `<KodKraju?><NrID>`; null for None. */
+  readonly value: string | null;
+}
+
+/** One invoice a correcting invoice corrects (`Fa/DaneFaKorygowanej`). */
+export interface CorrectedInvoiceRef {
+  readonly invoiceNumber: string;
+  readonly issueDate: string;
+  /** KSeF number of the corrected invoice when the correction names it (`NrKSeFFaKorygowanej`). */
+  readonly ksefNumber: string | null;
+  /** True when the corrected invoice was issued outside KSeF (`NrKSeFN`): nothing to wait for. */
+  readonly outsideKsef: boolean;
+}
+
+/** What the system reads from an FA(3) invoice (the parser in adapters/xml fills it). */
+export interface InvoiceFields {
+  readonly sellerNip: string;
+  readonly sellerName: string | null;
+  readonly buyer: BuyerIdentifier;
+  readonly buyerName: string | null;
+  readonly invoiceType: InvoiceType;
+  /** `Fa/P_2` */
+  readonly invoiceNumber: string;
+  /** `Fa/P_1`, YYYY-MM-DD */
+  readonly issueDate: string;
+  /** `Fa/KodWaluty` */
+  readonly currency: string;
+  /** Decimal strings with two places: the sum of P_13_*, the sum of P_14_*, P_15. */
+  readonly netAmount: string;
+  readonly vatAmount: string;
+  readonly grossAmount: string;
+  /** The invoices it corrects; empty unless the invoice type is a correcting one. */
+  readonly corrects: readonly CorrectedInvoiceRef[];
+}
+
+/** Uniqueness of an outgoing invoice: KSeF itself refuses a second one with the same three (440). */
+export interface DocumentBusinessKey {
+  readonly sellerNip: string;
+  readonly invoiceType: InvoiceType;
+  readonly invoiceNumber: string;
+}
+
+export interface DocumentRejection {
+  readonly code: number;
+  readonly description: string;
+  readonly details: readonly string[];
+}
+
+export interface StatusChange {
+  readonly status: DocumentStatus;
+  readonly at: string;
+  /** Who or what made the change: the submitting admin, or the code unit's name. */
+  readonly by: string;
+  readonly note?: string;
+}
+
+export interface OutgoingDocument {
+  readonly id: string;
+  readonly key: DocumentBusinessKey;
+  readonly fields: InvoiceFields;
+  /** Base64 SHA-256 of the XML bytes exactly as stored and sent: KSeF's `invoiceHash`. */
+  readonly contentSha256: string;
+  readonly sizeBytes: number;
+  /** Where the XML is in the DocumentStore. */
+  readonly xmlKey: string;
+  readonly status: DocumentStatus;
+  /** Send with `offlineMode: true` (set when an admin releases a held invoice as offline). */
+  readonly offlineMode: boolean;
+  /** Why the document is Held, e.g. the issue date is before the send date (KSeF would mark it offline). */
+  readonly heldReason: string | null;
+  readonly sessionReferenceNumber: string | null;
+  readonly invoiceReferenceNumber: string | null;
+  readonly ksefNumber: string | null;
+  readonly acquisitionDate: string | null;
+  /** KSeF answered 440 (duplicate) and the hash matched: the original's KSeF number was taken over. */
+  readonly duplicateOf: { readonly ksefNumber: string; readonly sessionReferenceNumber: string | null } | null;
+  readonly rejection: DocumentRejection | null;
+  readonly upoKey: string | null;
+  readonly history: readonly StatusChange[];
+  readonly submittedBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Starts at 1; the repository increments it on every conditional update. */
+  readonly version: number;
+}
+
+export function businessKeyOf(fields: Pick<InvoiceFields, 'sellerNip' | 'invoiceType' | 'invoiceNumber'>): DocumentBusinessKey {
+  return { sellerNip: fields.sellerNip, invoiceType: fields.invoiceType, invoiceNumber: fields.invoiceNumber };
+}
+
+export function sameBusinessKey(a: DocumentBusinessKey, b: DocumentBusinessKey): boolean {
+  return a.sellerNip === b.sellerNip && a.invoiceType === b.invoiceType && a.invoiceNumber === b.invoiceNumber;
+}
+
+/** Why a second submission of a key with different content is refused (409). */
+export function keyTakenMessage(key: DocumentBusinessKey): string {
+  return `Invoice ${key.invoiceType} '${key.invoiceNumber}' of seller ${key.sellerNip} was already submitted with different content.`;
+}
+
+export function isCorrectingInvoice(fields: Pick<InvoiceFields, 'invoiceType'>): boolean {
+  return CORRECTING_INVOICE_TYPES.includes(fields.invoiceType);
+}
+
+export interface NewDocumentInput {
+  readonly id: string;
+  readonly fields: InvoiceFields;
+  readonly contentSha256: string;
+  readonly sizeBytes: number;
+  readonly xmlKey: string;
+  readonly submittedBy: string;
+  readonly at: string;
+}
+
+export function newOutgoingDocument(input: NewDocumentInput): OutgoingDocument {
+  return {
+    id: input.id,
+    key: businessKeyOf(input.fields),
+    fields: input.fields,
+    contentSha256: input.contentSha256,
+    sizeBytes: input.sizeBytes,
+    xmlKey: input.xmlKey,
+    status: 'Pending',
+    offlineMode: false,
+    heldReason: null,
+    sessionReferenceNumber: null,
+    invoiceReferenceNumber: null,
+    ksefNumber: null,
+    acquisitionDate: null,
+    duplicateOf: null,
+    rejection: null,
+    upoKey: null,
+    history: [{ status: 'Pending', at: input.at, by: input.submittedBy, note: 'submitted' }],
+    submittedBy: input.submittedBy,
+    createdAt: input.at,
+    updatedAt: input.at,
+    version: 1,
+  };
+}
+
+/** Who moves the document and when; `note` lands in the history. */
+export interface Change {
+  readonly at: string;
+  readonly by: string;
+  readonly note?: string;
+}
+
+function move(doc: OutgoingDocument, allowed: readonly DocumentStatus[], to: DocumentStatus, change: Change, patch: Partial<OutgoingDocument>): OutgoingDocument {
+  if (!allowed.includes(doc.status)) {
+    throw new IllegalTransitionError(doc.status, to, `Document '${doc.id}' is ${doc.status}; it can become ${to} only from ${allowed.join(' or ')}.`);
+  }
+  const entry: StatusChange = change.note === undefined ? { status: to, at: change.at, by: change.by } : { status: to, at: change.at, by: change.by, note: change.note };
+  return { ...doc, ...patch, status: to, updatedAt: change.at, history: [...doc.history, entry] };
+}
+
+/** Intent before the side effect: persist this (conditionally) before the invoice leaves. */
+export function moveToSending(doc: OutgoingDocument, change: Change & { readonly sessionReferenceNumber: string }): OutgoingDocument {
+  return move(doc, ['Pending'], 'Sending', change, { sessionReferenceNumber: change.sessionReferenceNumber, rejection: null });
+}
+
+export function recordSent(doc: OutgoingDocument, change: Change & { readonly sessionReferenceNumber: string; readonly invoiceReferenceNumber: string }): OutgoingDocument {
+  return move(doc, ['Sending'], 'Sent', change, {
+    sessionReferenceNumber: change.sessionReferenceNumber,
+    invoiceReferenceNumber: change.invoiceReferenceNumber,
+  });
+}
+
+/** Only when it is certain that nothing reached KSeF (e.g. the session never opened). */
+export function returnToPending(doc: OutgoingDocument, change: Change): OutgoingDocument {
+  return move(doc, ['Sending'], 'Pending', change, { sessionReferenceNumber: null, invoiceReferenceNumber: null });
+}
+
+export function recordAccepted(
+  doc: OutgoingDocument,
+  change: Change & { readonly ksefNumber: string; readonly acquisitionDate: string; readonly invoiceReferenceNumber?: string },
+): OutgoingDocument {
+  return move(doc, ['Sending', 'Sent'], 'Accepted', change, {
+    ksefNumber: change.ksefNumber,
+    acquisitionDate: change.acquisitionDate,
+    invoiceReferenceNumber: change.invoiceReferenceNumber ?? doc.invoiceReferenceNumber,
+    rejection: null,
+  });
+}
+
+/** KSeF refused it as a duplicate (440) of an invoice with the same hash: that one is this one. */
+export function recordDuplicateReconciled(
+  doc: OutgoingDocument,
+  change: Change & { readonly originalKsefNumber: string; readonly originalSessionReferenceNumber: string | null; readonly acquisitionDate: string | null },
+): OutgoingDocument {
+  return move(doc, ['Sending', 'Sent'], 'Accepted', change, {
+    ksefNumber: change.originalKsefNumber,
+    acquisitionDate: change.acquisitionDate,
+    duplicateOf: { ksefNumber: change.originalKsefNumber, sessionReferenceNumber: change.originalSessionReferenceNumber },
+    rejection: null,
+  });
+}
+
+export function recordRejected(doc: OutgoingDocument, change: Change & { readonly rejection: DocumentRejection }): OutgoingDocument {
+  return move(doc, ['Sending', 'Sent'], 'Rejected', change, { rejection: change.rejection });
+}
+
+/** Kept back instead of letting KSeF silently mark it offline; an admin decides. */
+export function holdOffline(doc: OutgoingDocument, change: Change & { readonly reason: string }): OutgoingDocument {
+  return move(doc, ['Pending'], 'Held', { ...change, note: change.note ?? change.reason }, { heldReason: change.reason });
+}
+
+/** Back to Pending; `offlineMode` true sends it declared as offline (offline24). */
+export function releaseHeld(doc: OutgoingDocument, change: Change & { readonly offlineMode: boolean }): OutgoingDocument {
+  return move(doc, ['Held'], 'Pending', change, { heldReason: null, offlineMode: change.offlineMode });
+}
+
+/** Links the stored UPO; not a status change, so it leaves the history alone. */
+export function attachUpo(doc: OutgoingDocument, upoKey: string, at: string): OutgoingDocument {
+  if (doc.status !== 'Accepted') {
+    throw new IllegalTransitionError(doc.status, doc.status, `Document '${doc.id}' is ${doc.status}; only an Accepted document has a UPO.`);
+  }
+  return { ...doc, upoKey, updatedAt: at };
+}
+
+/** The calendar day (Europe/Warsaw) of `instant`, YYYY-MM-DD; KSeF compares P_1 with this day. */
+export function warsawDay(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/**
+ * KSeF marks an invoice offline when the day of P_1 is before the day it is invoiced (sent, or the
+ * batch session opened). README §12 assumes Europe/Warsaw for the day comparison.
+ */
+export function wouldBeMarkedOffline(fields: Pick<InvoiceFields, 'issueDate'>, invoicingAt: Date): boolean {
+  return fields.issueDate < warsawDay(invoicingAt);
+}
+
+/** Why a correcting invoice must wait, or null when it may go now. */
+export function correctionBlocker(doc: OutgoingDocument, originals: ReadonlyMap<string, OutgoingDocument>): string | null {
+  if (!isCorrectingInvoice(doc.fields)) return null;
+  for (const ref of doc.fields.corrects) {
+    if (ref.outsideKsef || ref.ksefNumber !== null) continue;
+    const original = originals.get(ref.invoiceNumber);
+    // An original this system never held was not sent by it: KSeF decides, nothing to wait for.
+    if (original === undefined) continue;
+    if (original.ksefNumber === null) return `its original '${ref.invoiceNumber}' has no KSeF number yet (${original.status})`;
+  }
+  return null;
+}
+
+export interface SendPlan {
+  readonly sendable: readonly OutgoingDocument[];
+  readonly waiting: readonly { readonly document: OutgoingDocument; readonly reason: string }[];
+}
+
+/**
+ * Orders pending documents for sending: by issue date, then submission time, then id; a correcting
+ * invoice only after its original has a KSeF number (README §12), so one whose original is pending
+ * in the same batch waits for a later run. `originals` maps invoice numbers of the same seller to
+ * the stored documents (the caller looks up the numbers in `fields.corrects`).
+ */
+export function planSending(pending: readonly OutgoingDocument[], originals: ReadonlyMap<string, OutgoingDocument>): SendPlan {
+  const ordered = [...pending]
+    .filter((doc) => doc.status === 'Pending')
+    .sort((a, b) => compare(a.fields.issueDate, b.fields.issueDate) || compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
+  const sendable: OutgoingDocument[] = [];
+  const waiting: { document: OutgoingDocument; reason: string }[] = [];
+  for (const doc of ordered) {
+    const reason = correctionBlocker(doc, originals);
+    if (reason === null) sendable.push(doc);
+    else waiting.push({ document: doc, reason });
+  }
+  return { sendable, waiting };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The invoice numbers a batch of documents corrects: what the caller must look up for planSending. */
+export function correctedInvoiceNumbers(docs: readonly OutgoingDocument[]): string[] {
+  return [...new Set(docs.flatMap((doc) => (isCorrectingInvoice(doc.fields) ? doc.fields.corrects.map((ref) => ref.invoiceNumber) : [])))];
+}
+
+/* ---------- Incoming (purchase) documents ---------- */
+
+/** A purchase invoice addressed to the company (Subject2), de-duplicated by its KSeF number. */
+export interface IncomingDocument {
+  readonly ksefNumber: string;
+  readonly fields: InvoiceFields;
+  /** Base64 SHA-256 of the XML as downloaded (KSeF's `invoiceHash`). */
+  readonly contentSha256: string;
+  readonly sizeBytes: number;
+  readonly xmlKey: string;
+  readonly acquisitionDate: string;
+  readonly invoicingDate: string | null;
+  readonly receivedAt: string;
+}
+
+/* ---------- The KSeF ledger (update-ledgers) ---------- */
+
+export const LEDGER_DIRECTIONS = ['Outgoing', 'Incoming'] as const;
+export type LedgerDirection = (typeof LEDGER_DIRECTIONS)[number];
+
+/**
+ * What reconciliation with KSeF's metadata found: `InKsefOnly` — KSeF holds an outgoing invoice this
+ * system did not send; `MissingInKsef` — this system believes it sent it, KSeF does not know it.
+ */
+export const LEDGER_FLAGS = ['InKsefOnly', 'MissingInKsef', 'HashMismatch'] as const;
+export type LedgerFlag = (typeof LEDGER_FLAGS)[number];
+
+/** One row per KSeF document, outgoing and incoming, keyed by the KSeF number. */
+export interface LedgerRow {
+  readonly ksefNumber: string;
+  readonly direction: LedgerDirection;
+  readonly invoiceNumber: string;
+  readonly invoiceType: string;
+  readonly issueDate: string;
+  readonly acquisitionDate: string | null;
+  readonly sellerNip: string;
+  readonly sellerName: string | null;
+  readonly buyer: BuyerIdentifier;
+  readonly buyerName: string | null;
+  readonly netAmount: string;
+  readonly vatAmount: string;
+  readonly grossAmount: string;
+  readonly currency: string;
+  /** The outgoing document's status; `Received` for incoming ones. */
+  readonly status: DocumentStatus | 'Received';
+  readonly upoPresent: boolean;
+  /** The outgoing document id, when this system holds it. */
+  readonly documentId: string | null;
+  readonly flags: readonly LedgerFlag[];
+  readonly updatedAt: string;
+}
+
+export function ledgerRowOfOutgoing(doc: OutgoingDocument, at: string, flags: readonly LedgerFlag[] = []): LedgerRow | null {
+  if (doc.ksefNumber === null) return null;
+  return {
+    ...ledgerFieldsOf(doc.fields),
+    ksefNumber: doc.ksefNumber,
+    direction: 'Outgoing',
+    acquisitionDate: doc.acquisitionDate,
+    status: doc.status,
+    upoPresent: doc.upoKey !== null,
+    documentId: doc.id,
+    flags,
+    updatedAt: at,
+  };
+}
+
+export function ledgerRowOfIncoming(doc: IncomingDocument, at: string): LedgerRow {
+  return {
+    ...ledgerFieldsOf(doc.fields),
+    ksefNumber: doc.ksefNumber,
+    direction: 'Incoming',
+    acquisitionDate: doc.acquisitionDate,
+    status: 'Received',
+    upoPresent: false,
+    documentId: null,
+    flags: [],
+    updatedAt: at,
+  };
+}
+
+function ledgerFieldsOf(fields: InvoiceFields) {
+  return {
+    invoiceNumber: fields.invoiceNumber,
+    invoiceType: fields.invoiceType,
+    issueDate: fields.issueDate,
+    sellerNip: fields.sellerNip,
+    sellerName: fields.sellerName,
+    buyer: fields.buyer,
+    buyerName: fields.buyerName,
+    netAmount: fields.netAmount,
+    vatAmount: fields.vatAmount,
+    grossAmount: fields.grossAmount,
+    currency: fields.currency,
+  };
+}
+
+/** Ledger rows are equal for reconciliation purposes when everything but `updatedAt` matches. */
+export function ledgerRowChanged(before: LedgerRow | undefined, after: LedgerRow): boolean {
+  if (before === undefined) return true;
+  const { updatedAt: _a, ...b } = before;
+  const { updatedAt: _b, ...a } = after;
+  return JSON.stringify(b) !== JSON.stringify(a);
+}
+
+/* ---------- Amounts ---------- */
+
+/** Sums FA(3) amounts (TKwotowy: up to two decimals, may be negative) exactly, in grosze. */
+export function sumAmounts(values: readonly string[]): string {
+  const total = values.reduce((acc, value) => acc + toMinorUnits(value), 0n);
+  return fromMinorUnits(total);
+}
+
+export function toMinorUnits(value: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) throw new RangeError(`'${value}' is not an amount with at most two decimals.`);
+  const [, sign, whole, fraction = ''] = match;
+  const minor = BigInt(whole as string) * 100n + BigInt(fraction.padEnd(2, '0'));
+  return sign === '-' ? -minor : minor;
+}
+
+export function fromMinorUnits(minor: bigint): string {
+  const negative = minor < 0n;
+  const abs = negative ? -minor : minor;
+  const whole = abs / 100n;
+  const fraction = (abs % 100n).toString().padStart(2, '0');
+  return `${negative ? '-' : ''}${whole}.${fraction}`;
+}
