@@ -1,9 +1,9 @@
 import type { CodeUnitDefinition, CodeUnitId } from '../domain/catalogue.js';
 import { CODE_UNIT_IDS, CODE_UNITS } from '../domain/catalogue.js';
 import { EntryAlreadyExistsError, IllegalTransitionError, RunNotFoundError, ValidationError, VersionConflictError } from '../domain/errors.js';
-import type { JobQueueEntry, RunLogEntry } from '../domain/job-queue-entry.js';
+import type { EntrySettings, JobQueueEntry, RunLogEntry } from '../domain/job-queue-entry.js';
 import { previewRuns } from '../domain/schedule.js';
-import { applySettingsPatch, defaultSettings } from '../domain/settings.js';
+import { applySettingsPatch, defaultSettings, entrySettingsSchema } from '../domain/settings.js';
 import { canDelete, moveToOnHold, moveToReady, withSettings } from '../domain/transitions.js';
 import type { ActualSchedule } from '../ports/schedule-gateway.js';
 import type { Page } from '../ports/run-log-repository.js';
@@ -81,6 +81,12 @@ export async function listQueues(deps: JobQueueDeps): Promise<QueueSummary[]> {
     .map((codeUnit) => ({ codeUnit, displayName: CODE_UNITS[codeUnit].displayName, entry: summaryOf(entries.get(codeUnit)) }));
 }
 
+/** The admin-editable part of an entry; the settings schema names the fields, so new settings follow it. */
+function settingsOf(entry: JobQueueEntry): EntrySettings {
+  const fields = new Set(Object.keys(entrySettingsSchema.shape));
+  return Object.fromEntries(Object.entries(entry).filter(([field]) => fields.has(field))) as unknown as EntrySettings;
+}
+
 function newEntry(deps: JobQueueDeps, codeUnit: CodeUnitId, actor: Actor): JobQueueEntry {
   const now = deps.clock.now().toISOString();
   return {
@@ -133,7 +139,7 @@ export async function updateEntrySettings(
     if (entry.status === 'InProcess') {
       throw new IllegalTransitionError('InProcess', 'InProcess', 'Settings cannot change while the entry is running; try again when the run has finished.');
     }
-    return withSettings(entry, applySettingsPatch(entry, patch), deps.clock.now(), actor);
+    return withSettings(entry, applySettingsPatch(settingsOf(entry), patch), deps.clock.now(), actor);
   });
   await applySchedule(deps.schedules, stored);
   return cardOf(deps, stored);
