@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Local mode's configuration, read from the environment once at start-up.
+ * Names are contracts that admins' scripts rely on: keep them.
+ */
+const localEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Bearer token of the management API; generated and printed when not set. */
+  API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
+  /** Where the embedded DynamoDB and the scheduler keep their data across restarts. */
+  DATA_DIR: z.string().min(1).default('.local/data'),
+  /** Interface the management API listens on; loopback unless you mean otherwise. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+
+export interface LocalConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly apiToken: string;
+  readonly apiTokenGenerated: boolean;
+  readonly dataDir: string;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const parsed = localEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const { PORT, API_TOKEN, DATA_DIR, HOST, LOG_LEVEL } = parsed.data;
+  return {
+    port: PORT,
+    host: HOST,
+    apiToken: API_TOKEN ?? randomBytes(24).toString('base64url'),
+    apiTokenGenerated: API_TOKEN === undefined,
+    dataDir: resolve(DATA_DIR),
+    logLevel: LOG_LEVEL,
+  };
+}

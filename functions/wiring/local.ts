@@ -1,0 +1,186 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CODE_UNIT_IDS, isCodeUnitId, type CodeUnitId } from '../domain/catalogue.js';
+import { createApiHandler, type ApiHandler } from '../api/create-api-handler.js';
+import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
+import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
+import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
+import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb.js';
+import { startLocalApiServer, type RunningLocalApiServer } from '../adapters/local/http-server.js';
+import { InProcessRunLauncher } from '../adapters/local/in-process-run-launcher.js';
+import { startSchedulerEmulator, type SchedulerEmulator } from '../adapters/local/scheduler-emulator/scheduler-emulator.js';
+import { cryptoIds } from '../adapters/system/crypto-ids.js';
+import { placeholderCodeUnit } from '../code-units/placeholder.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { CodeUnit } from '../ports/code-unit.js';
+import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
+import { reconcileSchedules, type ReconcileReport } from '../use-cases/reconcile-schedules.js';
+import { runEntry, type RunEntryOptions } from '../use-cases/run-entry.js';
+import type { LocalConfig } from './local-config.js';
+import {
+  LOCAL_CODE_UNIT_ARNS,
+  LOCAL_DLQ_ARN,
+  LOCAL_SCHEDULE_GROUP,
+  LOCAL_SCHEDULER_ROLE_ARN,
+  LOCAL_SYSTEM_SCHEDULE_GROUP,
+  LOCAL_TABLE_NAME,
+  LOCAL_WATCHDOG_ARN,
+} from './local-names.js';
+
+/*
+ * Local mode's composition root: the same adapters as on AWS (DynamoDB, EventBridge Scheduler),
+ * pointed at in-process stand-ins (dynalite, the Scheduler emulator), and the same handler and use
+ * cases. Only the Lambda service itself is replaced: a schedule's target ARN is resolved to a call
+ * in this process, started without waiting, as Lambda's asynchronous Invoke would.
+ */
+
+export interface LocalRuntimeOptions {
+  /** Where time comes from; tests pass a ManualClock together with `timers: 'manual'`. */
+  readonly clock?: Clock;
+  /** `manual`: nothing fires until the test advances the scheduler. Default `real`. */
+  readonly timers?: 'real' | 'manual';
+  /** The work of each queue; default: the built-in code units. */
+  readonly codeUnits?: Partial<Record<CodeUnitId, CodeUnit>>;
+  readonly runOptions?: RunEntryOptions;
+  /** Keep data in memory only (tests); default: on disk under config.dataDir. */
+  readonly inMemory?: boolean;
+}
+
+export interface LocalRuntime {
+  readonly apiUrl: string;
+  readonly deps: JobQueueDeps;
+  readonly api: ApiHandler;
+  readonly scheduler: SchedulerEmulator;
+  readonly dynamo: EmbeddedDynamo;
+  /** Runs the reconciler now (it also runs every five minutes on its own schedule). */
+  reconcile(): Promise<ReconcileReport>;
+  /** Resolves when every run started so far has ended. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The watchdog's own schedule, as the CDK stack defines it on AWS. */
+const WATCHDOG_SCHEDULE = { name: 'watchdog', expression: 'rate(5 minutes)' } as const;
+
+export async function startLocalRuntime(config: LocalConfig, options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const clock = options.clock ?? systemClock;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => console.error(error));
+  };
+  try {
+    if (!options.inMemory) await mkdir(config.dataDir, { recursive: true });
+
+    const dynamo = await startEmbeddedDynamo(options.inMemory ? {} : { path: join(config.dataDir, 'dynamodb') });
+    closers.push(() => dynamo.close());
+    await ensureTable(dynamo.createClient(), LOCAL_TABLE_NAME);
+
+    const scheduler = await startSchedulerEmulator({
+      clock,
+      timers: options.timers ?? 'real',
+      ...(options.inMemory ? {} : { dataDir: join(config.dataDir, 'scheduler') }),
+      scheduleGroups: [LOCAL_SCHEDULE_GROUP, LOCAL_SYSTEM_SCHEDULE_GROUP],
+    });
+    closers.push(() => scheduler.close());
+
+    const documentClient = dynamo.createDocumentClient();
+    const entries = new DynamoEntryRepository(documentClient, LOCAL_TABLE_NAME);
+    const runs = new DynamoRunLogRepository(documentClient, LOCAL_TABLE_NAME, { clock });
+    const schedules = new EventBridgeScheduleGateway(scheduler.createClient(), {
+      groupName: LOCAL_SCHEDULE_GROUP,
+      roleArn: LOCAL_SCHEDULER_ROLE_ARN,
+      deadLetterArn: LOCAL_DLQ_ARN,
+      targetArns: LOCAL_CODE_UNIT_ARNS,
+    });
+
+    const codeUnits = new Map<CodeUnitId, CodeUnit>(
+      CODE_UNIT_IDS.map((id) => [id, options.codeUnits?.[id] ?? placeholderCodeUnit(id)]),
+    );
+    const runnerFor = (codeUnit: CodeUnitId): RunnerDeps => ({
+      entries,
+      runs,
+      schedules,
+      clock,
+      ids: cryptoIds,
+      codeUnit: codeUnits.get(codeUnit) ?? placeholderCodeUnit(codeUnit),
+    });
+    const launcher = new InProcessRunLauncher(runnerFor, options.runOptions);
+    const background = new BackgroundWork();
+    closers.push(() => background.idle(), () => launcher.idle());
+    const deps: JobQueueDeps = { entries, runs, schedules, launcher, clock, ids: cryptoIds };
+
+    const reconcile = () => reconcileSchedules(deps);
+    const targets = new Map<string, () => Promise<unknown>>([[LOCAL_WATCHDOG_ARN, reconcile]]);
+    scheduler.setTargetInvoker(async (targetArn, input) => {
+      const codeUnit = Object.entries(LOCAL_CODE_UNIT_ARNS).find(([, arn]) => arn === targetArn)?.[0];
+      if (codeUnit && isCodeUnitId(codeUnit)) {
+        // Started, not awaited: a Lambda async invoke returns before the run ends.
+        background.start(`scheduled run of ${codeUnit}`, () => runEntry(runnerFor(codeUnit), JSON.parse(input), options.runOptions));
+        return;
+      }
+      const system = targets.get(targetArn);
+      if (!system) throw new Error(`No local function answers to ${targetArn}.`);
+      background.start('watchdog', system);
+    });
+    await putWatchdogSchedule(scheduler);
+
+    const api = createApiHandler({ ...deps, localActor: 'local-admin' });
+    const server: RunningLocalApiServer = await startLocalApiServer({ handler: api, token: config.apiToken, host: config.host, port: config.port });
+    closers.push(() => server.close());
+
+    return {
+      apiUrl: server.url,
+      deps,
+      api,
+      scheduler,
+      dynamo,
+      reconcile,
+      idle: async () => {
+        await Promise.all([background.idle(), launcher.idle()]);
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Work started without waiting for it, tracked so that shutdown and tests can wait for it to end. */
+class BackgroundWork {
+  readonly #running = new Set<Promise<void>>();
+
+  start(what: string, work: () => Promise<unknown>): void {
+    const run: Promise<void> = Promise.resolve()
+      .then(work)
+      .then(
+        () => undefined,
+        (error: unknown) => console.error(`The ${what} failed.`, error),
+      )
+      .finally(() => this.#running.delete(run));
+    this.#running.add(run);
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+}
+
+async function putWatchdogSchedule(scheduler: SchedulerEmulator): Promise<void> {
+  const { CreateScheduleCommand, UpdateScheduleCommand } = await import('@aws-sdk/client-scheduler');
+  const client = scheduler.createClient();
+  const request = {
+    Name: WATCHDOG_SCHEDULE.name,
+    GroupName: LOCAL_SYSTEM_SCHEDULE_GROUP,
+    ScheduleExpression: WATCHDOG_SCHEDULE.expression,
+    State: 'ENABLED' as const,
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    Target: { Arn: LOCAL_WATCHDOG_ARN, RoleArn: LOCAL_SCHEDULER_ROLE_ARN, Input: '{}' },
+    Description: 'Repairs schedules that drifted from their entries, stale leases and missed runs.',
+  };
+  try {
+    await client.send(new UpdateScheduleCommand(request));
+  } catch {
+    await client.send(new CreateScheduleCommand(request));
+  }
+}
