@@ -42,6 +42,12 @@ export interface RunEntryOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Jitter for retry delays, [0, 1). */
   readonly random?: () => number;
+  /**
+   * Called after a run that held the lease has ended and its entry and schedule are written (the
+   * seam for failure e-mails and restarts); `entry` is undefined when the lease was no longer this
+   * run's. Its errors are logged and never change the run's outcome.
+   */
+  readonly onFinished?: (finished: { readonly row: RunLogEntry; readonly entry: JobQueueEntry | undefined }) => Promise<void> | void;
 }
 
 /** How often the protocol re-reads after losing a conditional write before giving up on the trigger. */
@@ -101,7 +107,7 @@ export async function runEntry(deps: RunnerDeps, trigger: RunTriggerInput, optio
       if (error instanceof VersionConflictError) continue;
       throw error;
     }
-    return execute(deps, leased, trigger, options.sleep ?? sleepFor, random);
+    return execute(deps, leased, trigger, { ...options, sleep: options.sleep ?? sleepFor, random });
   }
   return writeSkipped(deps, trigger, runId, SkipReason.keptChanging());
 }
@@ -142,9 +148,9 @@ async function execute(
   deps: RunnerDeps,
   leased: JobQueueEntry,
   trigger: RunTriggerInput,
-  sleep: NonNullable<RunEntryOptions['sleep']>,
-  random: () => number,
+  options: RunEntryOptions & Required<Pick<RunEntryOptions, 'sleep' | 'random'>>,
 ): Promise<RunLogEntry> {
+  const { sleep, random } = options;
   const lease = leased.lease;
   if (lease === null) throw new Error('A leased entry has a lease.');
   const started: RunLogEntry = {
@@ -175,12 +181,18 @@ async function execute(
   const outcome: RunOutcome = result.ok
     ? { kind: 'success', runId: lease.runId, counters: result.counters }
     : { kind: 'failure', runId: lease.runId, errorMessage: row.errorMessage ?? describeError(result.error).message };
+  let finished: JobQueueEntry | undefined;
   try {
-    const finished = await finishEntry(deps, leased, outcome, result, end, random);
+    finished = await finishEntry(deps, leased, outcome, result, end, random);
     if (finished !== undefined) await applySchedule(deps.schedules, finished);
   } catch (error) {
     // The lease goes stale and is ended by the next trigger or the reconciler; the row is complete.
     console.error(`Run '${lease.runId}' of '${leased.codeUnit}' could not finish its entry.`, error);
+  }
+  try {
+    await options.onFinished?.({ row, entry: finished });
+  } catch (error) {
+    console.error(`Run '${lease.runId}' of '${leased.codeUnit}': onFinished failed.`, error);
   }
   return row;
 }

@@ -327,4 +327,26 @@ describe('the run protocol', () => {
     expect(await h.entry()).toMatchObject({ status: 'OnHold', nextRunAt: null, lease: null });
     expect((await h.schedules.get('send-documents'))?.state).toBe('DISABLED');
   });
+
+  it('after a run its finished entry and row are handed to onFinished, whose failure changes nothing', async () => {
+    // Prepare
+    const h = makeHarness();
+    await h.seed({ ...readyNow, maxAttempts: 1 });
+    h.codeUnit.behaviour = async () => {
+      throw new Error('down');
+    };
+    const seen: unknown[] = [];
+    // Act
+    const row = await runEntry(h.runner, await h.scheduledInput(), {
+      ...h.options,
+      onFinished: ({ row: finishedRow, entry }) => {
+        seen.push({ status: finishedRow.status, entry: entry?.status });
+        throw new Error('mailer down');
+      },
+    });
+    // Assess
+    expect(seen).toEqual([{ status: 'Error', entry: 'Error' }]);
+    expect(row.status).toBe('Error');
+    expect((await h.entry()).status).toBe('Error');
+  });
 });
