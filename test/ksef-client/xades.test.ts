@@ -26,7 +26,7 @@ function verify(xml: string, certificatePem: string): boolean {
 describe('XAdES signing of the AuthTokenRequest', () => {
   it('the unsigned AuthTokenRequest, with an IP policy, is valid against the official v2.1 auth schema', async () => {
     // v2-0's IP patterns use \\b, which XSD regexes do not have; v2-1 fixed only those (README §2.1).
-    const schema = readFileSync('/work/shared/ksef/xsd/auth/schemat_auth_v2-1.xsd', 'utf8');
+    const schema = readFileSync(new URL('../../functions/adapters/xml/schemas/auth/schemat_auth_v2-1.xsd', import.meta.url), 'utf8');
     const xml = buildAuthTokenRequest({
       challenge: CHALLENGE,
       context: { type: 'Nip', value: NIP },

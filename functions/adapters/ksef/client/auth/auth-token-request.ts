@@ -14,6 +14,7 @@ export interface AuthTokenRequestInput {
   readonly context: ContextIdentifier;
   readonly subjectIdentifierType: SubjectIdentifierType;
   readonly allowedIps?: { readonly ip4Addresses?: readonly string[]; readonly ip4Ranges?: readonly string[]; readonly ip4Masks?: readonly string[] };
+  /** 2.1 (API ≥ 2.5.0) by default; 2.0 differs only in IP patterns that XSD engines such as libxml2 reject. */
   readonly version?: AuthTokenRequestVersion;
 }
 
@@ -21,7 +22,7 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 
 /** The unsigned `AuthTokenRequest` (xsd/auth/schemat_auth_v2-0.xsd and v2-1), elements in schema order. */
 export function buildAuthTokenRequest(input: AuthTokenRequestInput): string {
-  const ns = AUTH_TOKEN_NAMESPACES[input.version ?? '2.0'];
+  const ns = AUTH_TOKEN_NAMESPACES[input.version ?? '2.1'];
   const ips = input.allowedIps;
   const policy = ips
     ? `<AuthorizationPolicy><AllowedIps>${[
