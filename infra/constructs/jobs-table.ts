@@ -1,8 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/adapters/aws/table-layout.js';
+import { acknowledgeWildcardResource } from './acknowledge.js';
 
 /*
  * Item-level actions the functions use. Deliberately absent: table management, streams,
@@ -52,5 +53,10 @@ export class JobsTable extends Construct {
   /** Read and write items (table and its indexes), nothing else. */
   grantItemAccess(grantee: IGrantable): void {
     this.table.grant(grantee, ...ITEM_ACTIONS);
+    acknowledgeWildcardResource(
+      grantee.grantPrincipal as unknown as IConstruct,
+      `${this.table.tableArn}/index/*`,
+      'Queries on the table\'s own secondary indexes (gsi1): the wildcard spans this table\'s indexes only.',
+    );
   }
 }

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledgeRule } from './acknowledge.js';
 
 /** The repository root: the esbuild project root and the home of the lock file. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +47,9 @@ export interface RuntimeFunctionProps {
  * A Lambda function as this project runs them: Node.js 22 on arm64, an ESM bundle built by the
  * local esbuild (never Docker), minified with source maps, the AWS SDK bundled so that its version
  * is the one in package-lock.json, and its own log group with a retention period.
+ *
+ * The role starts empty: instead of the managed AWSLambdaBasicExecutionRole (logs on every log
+ * group in the account) it may write only to the function's own log group; everything else is granted.
  */
 export class RuntimeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: RuntimeFunctionProps) {
@@ -53,6 +58,11 @@ export class RuntimeFunction extends NodejsFunction {
       // Run logs are evidence of what was sent to KSeF: keep them until their retention ends.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const role = new Role(scope, `${id}Role`, {
+      description: `Runs the ${props.functionName} function`,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(role);
     const unbundleable = props.needsUnbundleableModules ? [...UNBUNDLEABLE_MODULES] : [];
     super(scope, id, {
       functionName: props.functionName,
@@ -64,6 +74,7 @@ export class RuntimeFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
       logGroup,
+      role,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
@@ -92,5 +103,10 @@ export class RuntimeFunction extends NodejsFunction {
         },
       },
     });
+    acknowledgeRule(
+      this,
+      'L1',
+      'Node.js 22 is the runtime this project targets and tests (bundle target node22); moving to a newer one is a deliberate upgrade.',
+    );
   }
 }

@@ -3,7 +3,8 @@ import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable, type 
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeRule, acknowledgeWildcardResource } from './acknowledge.js';
 
 export const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 
@@ -43,6 +44,11 @@ export class JobSchedules extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeRule(
+      this.deadLetterQueue,
+      'SQS3',
+      'This queue is the dead-letter queue: the per-entry schedules, created at runtime, name it as theirs.',
+    );
 
     // Only Scheduler, on behalf of this account and this group, may assume the role.
     this.schedulerRole = new Role(this, 'SchedulerRole', {
@@ -75,8 +81,14 @@ export class JobSchedules extends Construct {
    */
   grantManageSchedules(grantee: IGrantable, options: { readonly list?: boolean } = {}): void {
     const principal = grantee.grantPrincipal;
+    const scope = principal as unknown as IConstruct;
     principal.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...SCHEDULE_ACTIONS], resources: [this.scheduleArnPattern()] }),
+    );
+    acknowledgeWildcardResource(
+      scope,
+      this.scheduleArnPattern(),
+      'Schedules are created at runtime, one per job queue entry; the wildcard spans this stack\'s schedule group only.',
     );
     principal.addToPrincipalPolicy(
       new PolicyStatement({
@@ -88,6 +100,11 @@ export class JobSchedules extends Construct {
     if (options.list) {
       principal.addToPrincipalPolicy(
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['scheduler:ListSchedules'], resources: ['*'] }),
+      );
+      acknowledgeWildcardResource(
+        scope,
+        '*',
+        'scheduler:ListSchedules has no resource type in IAM, so only * matches; it is read-only and the only action on *.',
       );
     }
   }

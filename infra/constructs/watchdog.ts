@@ -1,12 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './acknowledge.js';
 import { functionName } from './function-names.js';
 import { RuntimeFunction, handlerEntry } from './runtime-function.js';
+import { SCHEDULER_SERVICE } from './schedules.js';
 
 export const WATCHDOG_INTERVAL = Duration.minutes(5);
 
@@ -23,8 +26,8 @@ export interface WatchdogProps {
  *
  * Its own schedule lives in the account's default group, not in the stack's group: the stack's
  * group holds exactly one schedule per entry, so that anything else found there is drift the
- * reconciler may remove. It also gets its own Scheduler role (created by LambdaInvoke), so the
- * role the per-entry schedules use can invoke nothing but the code units.
+ * reconciler may remove. It also has its own Scheduler role, so that the role the per-entry
+ * schedules use can invoke nothing but the code units.
  */
 export class Watchdog extends Construct {
   readonly function: IFunction;
@@ -39,15 +42,38 @@ export class Watchdog extends Construct {
       environment: props.environment,
       logRetention: props.logRetention,
     });
+    const stack = Stack.of(this);
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to run the KSeF job queue watchdog',
+      assumedBy: new ServicePrincipal(SCHEDULER_SERVICE, {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    });
     new Schedule(this, 'Schedule', {
       description: 'Runs the KSeF job queue watchdog',
       schedule: ScheduleExpression.rate(WATCHDOG_INTERVAL),
       target: new LambdaInvoke(this.function, {
+        role: schedulerRole,
         deadLetterQueue: props.deadLetterQueue,
         // A missed tick is repaired by the next one five minutes later; stale ticks are useless.
         maxEventAge: Duration.minutes(5),
         retryAttempts: 2,
       }),
     });
+    acknowledgeWildcardResource(
+      schedulerRole,
+      `${this.function.functionArn}:*`,
+      'Versions and aliases of the watchdog function itself (added by the Scheduler Lambda target); nothing else.',
+    );
   }
 }

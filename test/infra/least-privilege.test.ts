@@ -58,13 +58,22 @@ describe('least privilege', () => {
     }
   });
 
-  test('the function roles carry no managed policy beyond basic Lambda logging', () => {
-    for (const fn of lambdaFunctions(template)) {
-      const [role] = resourcesOfType(template, 'AWS::IAM::Role').filter((r) => r.logicalId === fn.roleLogicalId);
+  test('no role carries a managed policy', () => {
+    for (const role of resourcesOfType(template, 'AWS::IAM::Role')) {
+      expect(role.properties.ManagedPolicyArns, role.logicalId).toBeUndefined();
+    }
+  });
 
-      expect(asList(role?.properties.ManagedPolicyArns).map(render), fn.name).toEqual([
-        'arn:{AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      ]);
+  test('each function may write logs only to its own log group', () => {
+    for (const fn of lambdaFunctions(template)) {
+      const ownLogGroup = `{${(fn.properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref}.Arn}`;
+      const logStatements = statementsOfRole(template, fn.roleLogicalId).filter((statement) =>
+        asList(statement.Action).some((action) => action.startsWith('logs:')),
+      );
+
+      expect(logStatements, fn.name).toHaveLength(1);
+      expect(new Set(asList(logStatements[0]?.Action)), fn.name).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents']));
+      expect(asList(logStatements[0]?.Resource).map(render), fn.name).toEqual([ownLogGroup]);
     }
   });
 

@@ -65,6 +65,17 @@ describe('cdk synth', () => {
     });
   });
 
+  test('the stack passes cdk-nag\'s AWS Solutions checks, with only the reasoned acknowledgements', () => {
+    const report = JSON.parse(readFileSync(join(outDir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string }[] }[];
+    };
+    const [awsSolutions] = report.pluginReports.filter((plugin) => plugin.pluginName === 'AwsSolutions');
+    const acknowledged = new Set(awsSolutions?.suppressedViolations.map((violation) => violation.ruleName.replace(/\[.*\]$/, '')));
+
+    expect(awsSolutions).toMatchObject({ conclusion: 'success', violations: [] });
+    expect(acknowledged).toEqual(new Set(['AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-L1']));
+  });
+
   test('every function is bundled by esbuild as an ES module that can still require()', () => {
     for (const fn of lambdaFunctions(template)) {
       const bundle = readFileSync(join(assetDirOf((fn.properties.Code as { S3Key: string }).S3Key), 'index.mjs'), 'utf8');
