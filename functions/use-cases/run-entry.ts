@@ -88,6 +88,11 @@ export async function runEntry(deps: RunnerDeps, trigger: RunTriggerInput, optio
   const random = options.random ?? Math.random;
   const runId = trigger.trigger === 'manual' ? trigger.runId : deps.ids.runId(deps.clock.now());
   if (trigger.codeUnit !== deps.codeUnit.id) return writeSkipped(deps, trigger, runId, SkipReason.wrongCodeUnit(deps.codeUnit.id));
+  if (trigger.trigger === 'manual') {
+    // A manual request delivered again (Lambda retries async invokes) after it was handled: same answer.
+    const handled = await deps.runs.get(trigger.codeUnit, trigger.runId);
+    if (handled !== undefined) return handled;
+  }
 
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const now = deps.clock.now();

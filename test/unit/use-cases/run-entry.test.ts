@@ -349,4 +349,27 @@ describe('the run protocol', () => {
     expect(row.status).toBe('Error');
     expect((await h.entry()).status).toBe('Error');
   });
+
+  it('a manual request delivered again after it was skipped does not run or count as an attempt', async () => {
+    // Prepare: the request came while a scheduled run held the lease.
+    const h = makeHarness();
+    await h.seed(readyNow);
+    const gate = deferred();
+    h.codeUnit.behaviour = async () => {
+      await gate.promise;
+      return { counters: {} };
+    };
+    const scheduled = runEntry(h.runner, await h.scheduledInput(), h.options);
+    const request = { codeUnit: 'send-documents' as const, entryId: 'entry-send-documents', trigger: 'manual' as const, runId: 'manual-1', requestedBy: 'admin' };
+    const skipped = await runEntry(h.runner, request, h.options);
+    gate.resolve();
+    await scheduled;
+    // Act
+    const again = await runEntry(h.runner, request, h.options);
+    // Assess
+    expect(skipped.status).toBe('Skipped');
+    expect(again).toEqual(skipped);
+    expect(h.codeUnit.calls).toHaveLength(1);
+    expect(await h.entry()).toMatchObject({ status: 'Ready', attemptsMade: 0, lastRun: { status: 'Success' } });
+  });
 });
