@@ -12,5 +12,7 @@ export function callerOf(event: APIGatewayProxyEventV2, deps: Pick<ApiDeps, 'loc
   const userArn = authorizer?.iam?.userArn;
   if (typeof userArn === 'string' && userArn !== '') return userArn;
   if (deps.localActor !== undefined) return deps.localActor;
-  throw new ApiProblem('unauthenticated', 'The request carries no verified identity; sign it with AWS SigV4.');
+  throw new ApiProblem('unauthenticated', 'The request carries no verified identity; sign it with AWS SigV4.', {
+    headers: { 'www-authenticate': 'AWS4-HMAC-SHA256' },
+  });
 }
