@@ -1,4 +1,4 @@
-// TODO(coordinator): replaced by the thin door over wiring/aws.ts within this session.
-export const handler = async (): Promise<never> => {
-  throw new Error('The api handler is not wired yet.');
-};
+import { createApiHandler } from '../api/create-api-handler.js';
+import { awsApiDeps } from '../wiring/aws.js';
+
+export const handler = createApiHandler(awsApiDeps());

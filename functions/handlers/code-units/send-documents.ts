@@ -1,4 +1,4 @@
-// TODO(coordinator): replaced by the thin door over wiring/aws.ts within this session.
-export const handler = async (): Promise<never> => {
-  throw new Error('The send-documents handler is not wired yet.');
-};
+import { placeholderCodeUnit } from '../../code-units/placeholder.js';
+import { codeUnitHandler } from '../code-unit-handler.js';
+
+export const handler = codeUnitHandler(placeholderCodeUnit('send-documents'));

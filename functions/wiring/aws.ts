@@ -1,0 +1,94 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { z } from 'zod';
+import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
+import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
+import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
+import { LambdaRunLauncher } from '../adapters/aws/lambda-run-launcher.js';
+import { cryptoIds } from '../adapters/system/crypto-ids.js';
+import { CODE_UNIT_IDS, type CodeUnitId } from '../domain/catalogue.js';
+import { systemClock } from '../ports/clock.js';
+import type { CodeUnit } from '../ports/code-unit.js';
+import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
+import { AWS_ENV } from './aws-env.js';
+
+/*
+ * The AWS composition root: the only place (with local.ts) that reads the environment and picks
+ * adapters. Clients are created once per Lambda container, on first use, and reused.
+ */
+
+const arn = z.string().regex(/^arn:aws[\w-]*:/, 'must be an ARN');
+const functionArns = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object(Object.fromEntries(CODE_UNIT_IDS.map((id) => [id, arn])) as Record<CodeUnitId, typeof arn>));
+
+const awsEnvSchema = z.object({
+  [AWS_ENV.tableName]: z.string().min(1),
+  [AWS_ENV.scheduleGroupName]: z.string().min(1),
+  [AWS_ENV.schedulerRoleArn]: arn,
+  [AWS_ENV.scheduleDlqArn]: arn,
+  [AWS_ENV.codeUnitFunctionArns]: functionArns,
+});
+
+export interface AwsConfig {
+  readonly tableName: string;
+  readonly scheduleGroupName: string;
+  readonly schedulerRoleArn: string;
+  readonly scheduleDlqArn: string;
+  readonly codeUnitFunctionArns: Readonly<Record<CodeUnitId, string>>;
+}
+
+export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsConfig {
+  const parsed = awsEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`The function's environment is misconfigured: ${problems}`);
+  }
+  const values = parsed.data;
+  return {
+    tableName: values[AWS_ENV.tableName],
+    scheduleGroupName: values[AWS_ENV.scheduleGroupName],
+    schedulerRoleArn: values[AWS_ENV.schedulerRoleArn],
+    scheduleDlqArn: values[AWS_ENV.scheduleDlqArn],
+    codeUnitFunctionArns: values[AWS_ENV.codeUnitFunctionArns],
+  };
+}
+
+let cached: JobQueueDeps | undefined;
+
+/** The job-queue dependencies on AWS, built once per container. */
+export function awsJobQueueDeps(): JobQueueDeps {
+  if (cached) return cached;
+  const config = readAwsConfig();
+  const dynamo = new DynamoDBClient({});
+  cached = {
+    entries: new DynamoEntryRepository(dynamo, config.tableName),
+    runs: new DynamoRunLogRepository(dynamo, config.tableName),
+    schedules: new EventBridgeScheduleGateway(new SchedulerClient({}), {
+      groupName: config.scheduleGroupName,
+      roleArn: config.schedulerRoleArn,
+      deadLetterArn: config.scheduleDlqArn,
+      targetArns: config.codeUnitFunctionArns,
+    }),
+    launcher: new LambdaRunLauncher(new LambdaClient({}), config.codeUnitFunctionArns),
+    clock: systemClock,
+    ids: cryptoIds,
+  };
+  return cached;
+}
+
+export const awsApiDeps = awsJobQueueDeps;
+
+export function awsRunnerDeps(codeUnit: CodeUnit): RunnerDeps {
+  const { launcher: _launcher, ...deps } = awsJobQueueDeps();
+  return { ...deps, codeUnit };
+}
