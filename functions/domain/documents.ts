@@ -260,9 +260,10 @@ export function wouldBeMarkedOffline(fields: Pick<InvoiceFields, 'issueDate'>, i
 export function correctionBlocker(doc: OutgoingDocument, originals: ReadonlyMap<string, OutgoingDocument>): string | null {
   if (!isCorrectingInvoice(doc.fields)) return null;
   for (const ref of doc.fields.corrects) {
-    if (ref.outsideKsef || ref.ksefNumber !== null) continue;
+    // A correction that names the original's KSeF number proves the original is in KSeF already.
+    if (ref.ksefNumber !== null) continue;
     const original = originals.get(ref.invoiceNumber);
-    // An original this system never held was not sent by it: KSeF decides, nothing to wait for.
+    // An original this system never held was not sent by it (e.g. issued outside KSeF): nothing to wait for.
     if (original === undefined) continue;
     if (original.ksefNumber === null) return `its original '${ref.invoiceNumber}' has no KSeF number yet (${original.status})`;
   }

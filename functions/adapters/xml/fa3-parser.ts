@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SchemaValidationError } from '../../domain/errors.js';
+import type { InvoiceParser } from '../../ports/invoice-parser.js';
 import { INVOICE_TYPES, isCorrectingInvoice, sumAmounts, type BuyerIdentifier, type CorrectedInvoiceRef, type InvoiceFields, type InvoiceType } from '../../domain/documents.js';
 
 /*
@@ -126,3 +127,6 @@ function missing(path: string, reason: string): never {
 function lineOf(xml: string, index: number): number {
   return xml.slice(0, Math.max(index, 0)).split('\n').length;
 }
+
+/** The functions above as an InvoiceParser, for the use cases' dependencies. */
+export const fa3Parser: InvoiceParser = { checkWellFormed, parse: parseFa3 };
