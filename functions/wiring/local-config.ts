@@ -7,7 +7,8 @@ import { z } from 'zod';
  * Names are contracts that admins' scripts rely on: keep them.
  */
 const localEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** 0 picks a free port (the URL is printed). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Bearer token of the management API; generated and printed when not set. */
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
   /** Where the embedded DynamoDB and the scheduler keep their data across restarts. */
