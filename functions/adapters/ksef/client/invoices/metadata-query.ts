@@ -28,7 +28,8 @@ export async function queryInvoiceMetadata(ctx: ClientContext, query: InvoiceMet
       if (seen.size >= limit) return [...seen.values()];
       seen.set(invoice.ksefNumber, invoice);
     }
-    if (!page.hasMore || seen.size >= limit) return [...seen.values()];
+    // A truncated result always has more behind it, whatever `hasMore` says about this window.
+    if ((!page.hasMore && !page.isTruncated) || seen.size >= limit) return [...seen.values()];
     const last = page.invoices.at(-1);
     if (page.isTruncated && last) {
       const next = last[DATE_FIELD[query.dateType]];
