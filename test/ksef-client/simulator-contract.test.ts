@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKsefSimulator, type KsefSimulator } from '../../functions/ksef-sim/simulator.js';
+import { createTestCertificate } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
+import type { KsefCredentials } from '../../functions/adapters/ksef/client/auth/credentials.js';
+import type { Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
+import { HttpKsefGateway } from '../../functions/adapters/ksef/client/http-ksef-gateway.js';
+import { sampleInvoice } from './helpers/sample-invoice.js';
+
+const NIP = '5265877635';
+const NO_DELAYS = { authMs: 0, acceptMs: 0, processingMs: 0, permanentStorageMs: 0, sessionCloseMs: 0, exportMs: 0 };
+
+/** Virtual time for the client: Retry-After and polling waits advance it instead of sleeping. */
+function virtualTimer(): Timer & { slept: number[] } {
+  let now = Date.now();
+  const slept: number[] = [];
+  return { slept, now: () => Math.max(now, Date.now()), sleep: async (ms) => void (slept.push(ms), (now = Math.max(now, Date.now()) + ms)) };
+}
+
+let sim: KsefSimulator;
+
+// One simulator for the file (starting one costs key generation); each test logs in afresh.
+beforeAll(async () => {
+  sim = await createKsefSimulator({ delays: NO_DELAYS, rateLimits: false });
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+async function setup(credentials?: KsefCredentials) {
+  sim.faults.clear();
+  const timer = virtualTimer();
+  const creds = credentials ?? { kind: 'token' as const, token: sim.registerKsefToken({ nip: NIP }) };
+  const gateway = new HttpKsefGateway({ environment: { name: 'LOCAL', baseUrl: sim.url }, nip: NIP, credentials: creds, timer, onWarning: () => undefined, sendOnce: { reconcileDelayMs: 200 } });
+  return { sim, gateway, timer };
+}
+
+describe('the KSeF client against the KSeF simulator', () => {
+  it('logs in with a KSeF token', async () => {
+    const { gateway } = await setup();
+    await expect(gateway.authenticate()).resolves.toBeUndefined();
+  });
+
+  for (const keyType of ['RSA', 'EC'] as const) {
+    it(`logs in with a XAdES signature made with an ${keyType} certificate`, async () => {
+      const cert = await createTestCertificate({ nip: NIP, keyType });
+      const { gateway } = await setup({ kind: 'certificate', ...cert });
+      await expect(gateway.authenticate()).resolves.toBeUndefined();
+    });
+  }
+
+  it('sends an invoice online and gets its KSeF number, the invoice UPO and the session UPO', async () => {
+    // Prepare
+    const { sim, gateway } = await setup();
+    const session = await gateway.openOnlineSession();
+    // Act
+    const sent = await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 1) });
+    await sim.settle();
+    const status = await gateway.getInvoiceStatus(session.referenceNumber, sent.invoiceReferenceNumber);
+    const invoiceUpo = await gateway.downloadInvoiceUpo(session.referenceNumber, sent.invoiceReferenceNumber);
+    await gateway.closeOnlineSession(session.referenceNumber);
+    await sim.settle();
+    const state = await gateway.getSessionState(session.referenceNumber);
+    const sessionUpo = await gateway.downloadSessionUpo(session.referenceNumber);
+    // Assess
+    expect(status.status.code).toBe(200);
+    expect(status.ksefNumber).toMatch(new RegExp(`^${NIP}-\\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$`));
+    expect(status.invoiceHash).toBe(sent.invoiceHash);
+    expect(invoiceUpo.xml).toContain(status.ksefNumber ?? 'missing');
+    expect(state.status.code).toBe(200);
+    expect(sessionUpo).toHaveLength(1);
+    expect(sessionUpo[0]?.xml).toContain(status.ksefNumber ?? 'missing');
+  });
+
+  it('reconciles a response lost after the send by hash and never sends the invoice twice', async () => {
+    // Prepare
+    const { sim, gateway } = await setup();
+    const session = await gateway.openOnlineSession();
+    sim.faults.set({ loseResponses: { count: 1, match: '^POST /sessions/online/[^/]+/invoices$' } });
+    // Act
+    const sent = await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 2) });
+    await sim.settle();
+    // Assess
+    const invoices = await gateway.listSessionInvoices(session.referenceNumber);
+    expect(sent.reconciled).toBe(true);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]?.referenceNumber).toBe(sent.invoiceReferenceNumber);
+  });
+
+  it('waits Retry-After on 429 and then sends once', async () => {
+    const { sim, gateway, timer } = await setup();
+    const session = await gateway.openOnlineSession();
+    sim.faults.set({ tooManyRequests: { count: 1, retryAfterSeconds: 3, match: '^POST /sessions/online/[^/]+/invoices$' } });
+    const sent = await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 3) });
+    expect(sent.reconciled).toBe(false);
+    expect(timer.slept).toContain(3000);
+    expect(await gateway.listSessionInvoices(session.referenceNumber)).toHaveLength(1);
+  });
+
+  it('refetches the public keys after 21470 and retries the open once', async () => {
+    const { sim, gateway } = await setup();
+    await gateway.openOnlineSession();
+    const old = [...sim.keys.published()];
+    await sim.rotateKey();
+    for (const key of old) sim.withdrawKey(key.publicKeyId);
+    const session = await gateway.openOnlineSession();
+    expect(session.referenceNumber).toMatch(/-SO-/);
+  });
+
+  it('sends a batch in several encrypted parts and every invoice gets a KSeF number', async () => {
+    const { sim } = await setup();
+    const token = sim.registerKsefToken({ nip: NIP });
+    const gateway = new HttpKsefGateway({ environment: { name: 'LOCAL', baseUrl: sim.url }, nip: NIP, credentials: { kind: 'token', token }, onWarning: () => undefined, batch: { maxPartBytes: 2_000 } });
+    const invoices = Array.from({ length: 5 }, (_, i) => ({ fileName: `FV-${i + 10}.xml`, xml: sampleInvoice(NIP, i + 10) }));
+    const sent = await gateway.sendBatch(invoices);
+    await sim.settle();
+    const results = await gateway.listSessionInvoices(sent.sessionReferenceNumber);
+    expect(sent.partCount).toBeGreaterThan(1);
+    expect(results).toHaveLength(5);
+    expect(results.every((r) => r.status.code === 200 && r.ksefNumber)).toBe(true);
+    expect(new Set(results.map((r) => r.invoiceHash))).toEqual(new Set(Object.values(sent.invoiceHashes)));
+  });
+});
+
+describe('the KSeF client reading purchase invoices from the KSeF simulator', () => {
+  const SELLER = '7010002137';
+  let incoming: KsefSimulator;
+  let gateway: HttpKsefGateway;
+  const seededNumbers: string[] = [];
+
+  beforeAll(async () => {
+    // Small caps so that truncation and package limits show with a dozen invoices.
+    incoming = await createKsefSimulator({ delays: NO_DELAYS, rateLimits: false, queryResultCap: 5, exportInvoiceCap: 5 });
+    const start = Date.now() - 3_600_000;
+    for (let n = 1; n <= 12; n++) {
+      const stored = await incoming.seedIncomingInvoice({ sellerNip: SELLER, buyerNip: NIP, invoiceNumber: `ZAK/${n}`, acquisitionDate: new Date(start + n * 60_000) });
+      seededNumbers.push(stored.ksefNumber);
+    }
+    const token = incoming.registerKsefToken({ nip: NIP });
+    gateway = new HttpKsefGateway({ environment: { name: 'LOCAL', baseUrl: incoming.url }, nip: NIP, credentials: { kind: 'token', token }, timer: virtualTimer(), onWarning: () => undefined });
+  });
+
+  afterAll(async () => {
+    await incoming.close();
+  });
+
+  it('queries Subject2 metadata across pages and truncation windows without losing or repeating one', async () => {
+    const found = await gateway.queryInvoiceMetadata({ subjectType: 'Subject2', dateType: 'PermanentStorage', from: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(found.map((i) => i.ksefNumber).sort()).toEqual([...seededNumbers].sort());
+  });
+
+  it('downloads one invoice by its KSeF number', async () => {
+    const doc = await gateway.downloadInvoice(seededNumbers[3] ?? '');
+    expect(doc.xml).toContain('<P_2>ZAK/4</P_2>');
+    expect(doc.hash).toBe(gateway.invoiceHash(doc.xml));
+  });
+
+  it('syncs purchase invoices by export from the high-water mark until nothing new is left', async () => {
+    // Act: one export package after another, as the incoming-documents code unit would run them.
+    const seen = new Map<string, string>();
+    let from = new Date(Date.now() - 86_400_000).toISOString();
+    let rounds = 0;
+    for (;;) {
+      const pkg = await gateway.syncInvoices({ subjectType: 'Subject2', from });
+      for (const invoice of pkg.invoices) seen.set(invoice.metadata.ksefNumber, invoice.xml);
+      expect(pkg.nextFrom >= from).toBe(true);
+      from = pkg.nextFrom;
+      if (!pkg.isTruncated || ++rounds > 10) break;
+    }
+    const again = await gateway.syncInvoices({ subjectType: 'Subject2', from });
+    // Assess
+    expect(rounds).toBeGreaterThan(1);
+    expect([...seen.keys()].sort()).toEqual([...seededNumbers].sort());
+    expect(seen.get(seededNumbers[0] ?? '')).toContain('<P_2>ZAK/1</P_2>');
+    expect(again.invoices.filter((i) => !seen.has(i.metadata.ksefNumber))).toEqual([]);
+  });
+});
