@@ -20,9 +20,13 @@ export async function queryIndexWindow(db: DynamoDBDocumentClient, tableName: st
         new QueryCommand({
           TableName: tableName,
           IndexName: gsi1Name,
-          KeyConditionExpression: window.after === null ? '#pk = :pk' : '#pk = :pk AND #sk > :after',
-          ExpressionAttributeNames: { '#pk': gsi1PartitionKey, '#sk': gsi1SortKey },
-          ExpressionAttributeValues: { ':pk': partition, ...(window.after === null ? {} : { ':after': window.after }) },
+          ...(window.after === null
+            ? { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': gsi1PartitionKey }, ExpressionAttributeValues: { ':pk': partition } }
+            : {
+                KeyConditionExpression: '#pk = :pk AND #sk > :after',
+                ExpressionAttributeNames: { '#pk': gsi1PartitionKey, '#sk': gsi1SortKey },
+                ExpressionAttributeValues: { ':pk': partition, ':after': window.after },
+              }),
           Limit: wanted,
           ExclusiveStartKey: exclusiveStartKey,
         }),
