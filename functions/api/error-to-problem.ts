@@ -8,6 +8,7 @@ import {
   ValidationError,
   VersionConflictError,
 } from '../domain/errors.js';
+import { etagOf } from './http-response.js';
 import type { ProblemDetails } from './problem.js';
 import { ApiProblem, problemDetails } from './problem.js';
 
@@ -29,7 +30,8 @@ export function errorToProblem(error: unknown, instance: string): MappedProblem 
   if (error instanceof RunNotFoundError) return expected(problemDetails('runNotFound', error.message, instance));
   if (error instanceof EntryNotFoundError) return expected(problemDetails('entryNotFound', error.message, instance));
   if (error instanceof VersionConflictError) {
-    return expected(problemDetails('versionConflict', 'The entry has changed since you read it; read it again and retry.', instance));
+    const current: Record<string, string> = error.actualVersion === null ? {} : { etag: etagOf(error.actualVersion) };
+    return expected(problemDetails('versionConflict', 'The entry has changed since you read it; read it again and retry.', instance), current);
   }
   if (error instanceof IllegalTransitionError) return expected(problemDetails('illegalTransition', error.message, instance));
   if (error instanceof EntryAlreadyExistsError) return expected(problemDetails('entryExists', 'The job queue entry already exists.', instance));

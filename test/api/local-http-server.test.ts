@@ -10,7 +10,7 @@ interface HttpAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly text: string;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read fields freely
+  readonly body: any;
 }
 
 describe('the local HTTP server in front of the management API', () => {

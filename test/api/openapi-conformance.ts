@@ -18,7 +18,6 @@ export interface ObservedResponse {
 }
 
 const DOCUMENT_ID = 'https://ksef-job-queues.dev/openapi.json';
-const OPTIONAL_HEADERS = new Set(['link']);
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
 const wrapped = addFormatsModule as unknown as { default?: unknown };
@@ -96,11 +95,12 @@ export function conformanceProblems(method: string, rawPath: string, response: O
   }
   for (const [name, header] of Object.entries((declared.headers as Json | undefined) ?? {})) {
     const value = response.headers[name.toLowerCase()];
+    const definition = resolve(header);
     if (value === undefined) {
-      if (!OPTIONAL_HEADERS.has(name.toLowerCase())) problems.push(`missing header ${name}`);
+      if (definition.required === true) problems.push(`missing header ${name}`);
       continue;
     }
-    const schema = resolve(header).schema as Json | undefined;
+    const schema = definition.schema as Json | undefined;
     if (typeof schema?.pattern === 'string' && !new RegExp(schema.pattern).test(value)) problems.push(`header ${name} '${value}' does not match ${schema.pattern}`);
   }
   return problems;

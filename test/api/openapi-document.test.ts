@@ -6,7 +6,7 @@ import { openApiDocument } from '../../functions/api/openapi/document.js';
 import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
 import { defaultSettings } from '../../functions/domain/settings.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+type Json = Record<string, any>;
 
 const wrapped = addFormatsModule as unknown as { default?: unknown };
 const addFormats = (wrapped.default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;

@@ -54,7 +54,7 @@ export interface ApiTestResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly text: string;
   /** The parsed JSON body, or undefined when there is none. */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read fields freely
+  readonly body: any;
 }
 
 export function apiGatewayEvent(method: string, url: string, options: ApiRequestOptions = {}): APIGatewayProxyEventV2 {

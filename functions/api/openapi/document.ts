@@ -36,7 +36,10 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   503: 'The data store is not answering; retry after the Retry-After seconds.',
 };
 
-const PROBLEM_HEADERS: Readonly<Record<number, readonly string[]>> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 503: ['Retry-After'] };
+const PROBLEM_HEADERS: Readonly<Record<number, readonly string[]>> = { 401: ['WWW-Authenticate'], 412: ['CurrentETag'], 503: ['Retry-After'] };
+
+/** Component names that differ from the header they describe. */
+const HEADER_NAMES: Readonly<Record<string, string>> = { CurrentETag: 'ETag' };
 
 const COMMON = [400, 401, 413, 500, 503] as const;
 
@@ -103,7 +106,7 @@ function paths(): Json {
         'Run now, without shifting the schedule; answers before the run starts.',
         {},
         { 202: json('RunAccepted', 'Accepted; follow Location to the run-log row.', ['Location']) },
-        [404, 409],
+        [404],
       ),
     },
     '/queues/{codeUnit}/runs': {
@@ -135,6 +138,8 @@ function paths(): Json {
   };
 }
 
+const etagSchema = { type: 'string', pattern: '^"\\d+"$' };
+
 function components(): Json {
   const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } };
   return {
@@ -144,7 +149,7 @@ function components(): Json {
         `Problem${status}`,
         {
           description,
-          ...(PROBLEM_HEADERS[Number(status)] ? { headers: Object.fromEntries((PROBLEM_HEADERS[Number(status)] ?? []).map((name) => [name, header(name)])) } : {}),
+          ...(PROBLEM_HEADERS[Number(status)] ? { headers: Object.fromEntries((PROBLEM_HEADERS[Number(status)] ?? []).map((name) => [HEADER_NAMES[name] ?? name, header(name)])) } : {}),
           content: problemContent,
         },
       ]),
@@ -158,11 +163,12 @@ function components(): Json {
       Cursor: { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string' } },
     },
     headers: {
-      ETag: { description: 'The entry version in quotes, e.g. "3".', schema: { type: 'string', pattern: '^"\\d+"$' } },
-      Location: { description: 'Path of the created or accepted resource.', schema: { type: 'string' } },
-      Link: { description: 'The next page, rel="next" (RFC 8288); absent on the last page.', schema: { type: 'string' } },
-      'WWW-Authenticate': { description: 'The scheme to authenticate with.', schema: { type: 'string' } },
-      'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } },
+      ETag: { description: 'The entry version in quotes, e.g. "3".', required: true, schema: etagSchema },
+      CurrentETag: { description: 'The current version of the entry, when it still exists.', required: false, schema: etagSchema },
+      Location: { description: 'Path of the created or accepted resource.', required: true, schema: { type: 'string' } },
+      Link: { description: 'The next page, rel="next" (RFC 8288); absent on the last page.', required: false, schema: { type: 'string' } },
+      'WWW-Authenticate': { description: 'The scheme to authenticate with.', required: true, schema: { type: 'string' } },
+      'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string' } },
     },
     securitySchemes: {
       sigv4: {
