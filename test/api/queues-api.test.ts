@@ -100,6 +100,36 @@ describe('the management API over the job queue entries', () => {
     expect(stale.body.type).toBe('https://ksef-job-queues.dev/problems/version-conflict');
   });
 
+  test('of two concurrent PATCHes with the same ETag, one wins and the other gets 412', async () => {
+    const api = createApiTestClient();
+    const created = await api.request('POST', '/queues/send-documents');
+    const etag = created.headers.etag ?? '';
+
+    const responses = await Promise.all([
+      api.request('PATCH', '/queues/send-documents', { headers: { 'if-match': etag }, body: { maxAttempts: 4 } }),
+      api.request('PATCH', '/queues/send-documents', { headers: { 'if-match': etag }, body: { maxAttempts: 6 } }),
+    ]);
+
+    expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
+    const winner = responses.find((response) => response.status === 200);
+    expect((await api.deps.entries.get('send-documents'))?.maxAttempts).toBe(winner?.body.entry.maxAttempts);
+  });
+
+  test('a PATCH while a run is in process is refused with 409', async () => {
+    const api = createApiTestClient();
+    await api.deps.entries.create(
+      makeEntry({
+        status: 'InProcess',
+        lease: { runId: 'r', trigger: 'schedule', attempt: 1, startedAt: '2026-03-02T08:00:00.000Z', expiresAt: '2026-03-02T08:10:00.000Z', previousStatus: 'Ready' },
+      }),
+    );
+
+    const response = await api.request('PATCH', '/queues/send-documents', { headers: { 'if-match': '"1"' }, body: { maxAttempts: 4 } });
+
+    expect(response.status).toBe(409);
+    expect(response.body.type).toBe('https://ksef-job-queues.dev/problems/illegal-transition');
+  });
+
   test('bad settings are a 400 that names each bad field', async () => {
     const api = createApiTestClient();
     await api.request('POST', '/queues/send-documents');
@@ -201,6 +231,19 @@ describe('the management API over the job queue entries', () => {
     expect(deleted.text).toBe('');
     expect((await api.request('GET', '/queues/incoming-documents')).status).toBe(404);
     expect(await api.deps.schedules.get('incoming-documents')).toBeUndefined();
+  });
+
+  test('DELETE with a stale If-Match is refused with 412 and keeps the entry', async () => {
+    const api = createApiTestClient();
+    await api.request('POST', '/queues/incoming-documents');
+    await api.request('POST', '/queues/incoming-documents/status', { body: { status: 'Ready' } });
+
+    const stale = await api.request('DELETE', '/queues/incoming-documents', { headers: { 'if-match': '"1"' } });
+    const current = await api.request('DELETE', '/queues/incoming-documents', { headers: { 'if-match': '"2"' } });
+
+    expect(stale.status).toBe(412);
+    expect(stale.headers.etag).toBe('"2"');
+    expect(current.status).toBe(204);
   });
 
   test('DELETE is refused with 409 while the entry is InProcess', async () => {
