@@ -6,9 +6,6 @@ import { CODE_UNIT_IDS, CODE_UNITS, type CodeUnitId } from '../../functions/doma
 import { functionName } from './function-names.js';
 import { RuntimeFunction, handlerEntry } from './runtime-function.js';
 
-/** Code units that validate FA(3) XML against the XSDs and so need xmllint-wasm in their bundle. */
-const XSD_VALIDATING_CODE_UNITS: ReadonlySet<CodeUnitId> = new Set(['send-documents']);
-
 export interface CodeUnitFunctionsProps {
   /** Prefix of every function name (the stack name). */
   readonly namePrefix: string;
@@ -42,7 +39,6 @@ export class CodeUnitFunctions extends Construct {
         memorySize: 1024,
         environment: props.environment,
         logRetention: props.logRetention,
-        needsUnbundleableModules: XSD_VALIDATING_CODE_UNITS.has(codeUnit),
       });
     }
     this.byCodeUnit = byCodeUnit as Record<CodeUnitId, IFunction>;

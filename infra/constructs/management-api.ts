@@ -53,8 +53,6 @@ export class ManagementApi extends Construct {
       timeout: Duration.seconds(29),
       environment: props.environment,
       logRetention: props.logRetention,
-      // Uploaded documents are validated against the FA(3) XSD (issue 4).
-      needsUnbundleableModules: true,
     });
     this.function.addToRolePolicy(
       new PolicyStatement({

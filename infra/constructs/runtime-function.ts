@@ -15,12 +15,40 @@ export const handlerEntry = (pathInFunctions: string): string =>
   fileURLToPath(new URL(`../../functions/${pathInFunctions}`, import.meta.url));
 
 /*
- * xmllint-wasm loads a worker file and a .wasm from its own directory, so esbuild cannot inline it.
- * It is left external and copied, as is, next to the bundle. `bundling.nodeModules` would do the same
- * through `npm install` in the asset directory, which needs the registry; a copy keeps synth offline.
- * xmllint-wasm has no dependencies of its own, so one directory is all it takes.
+ * Files a bundle opens at runtime, which esbuild cannot inline:
+ * - xmllint-wasm loads a worker file and a .wasm from its own directory: it stays external and its
+ *   package directory is copied beside the bundle (it has no dependencies of its own).
+ *   `bundling.nodeModules` would do the same through `npm install`, which needs the registry; a
+ *   copy keeps synth offline.
+ * - the XSD validator (functions/adapters/xml) starts its worker from `new URL('./xmllint-warm-worker.mjs',
+ *   import.meta.url)` and reads `new URL('./schemas/', import.meta.url)`: after bundling both
+ *   resolve next to index.mjs, so they are copied there.
+ * A rule applies only to bundles that contain one of its markers, so a function ships these files
+ * exactly when its code uses them. The CLI synth test checks that every such reference resolves.
  */
-const UNBUNDLEABLE_MODULES = ['xmllint-wasm'] as const;
+interface RuntimeFileRule {
+  /** Any of these strings in index.mjs means the bundle needs the file. */
+  readonly markers: readonly string[];
+  /** Relative to the project root. */
+  readonly from: string;
+  /** Relative to the bundle directory. */
+  readonly to: string;
+}
+
+const EXTERNAL_MODULES = ['xmllint-wasm'];
+
+const RUNTIME_FILE_RULES: readonly RuntimeFileRule[] = [
+  { markers: ['xmllint-wasm', 'xmllint-warm-worker.mjs'], from: 'node_modules/xmllint-wasm', to: 'node_modules/xmllint-wasm' },
+  { markers: ['xmllint-warm-worker.mjs'], from: 'functions/adapters/xml/xmllint-warm-worker.mjs', to: 'xmllint-warm-worker.mjs' },
+  { markers: ['./schemas/'], from: 'functions/adapters/xml/schemas', to: 'schemas' },
+];
+
+const copyRuntimeFiles = (inputDir: string, outputDir: string): string[] =>
+  RUNTIME_FILE_RULES.map((rule) => {
+    const patterns = rule.markers.map((marker) => `-e '${marker}'`).join(' ');
+    const target = `${outputDir}/${rule.to}`;
+    return `if grep -qF ${patterns} "${outputDir}/index.mjs"; then mkdir -p "$(dirname "${target}")" && cp -R "${inputDir}/${rule.from}" "${target}"; fi`;
+  });
 
 /*
  * ESM output: some CommonJS dependencies still call require() for Node built-ins, which ESM lacks.
@@ -39,8 +67,6 @@ export interface RuntimeFunctionProps {
   readonly memorySize?: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: RetentionDays;
-  /** Ship the modules esbuild cannot bundle (xmllint-wasm for XSD validation). */
-  readonly needsUnbundleableModules?: boolean;
 }
 
 /**
@@ -63,7 +89,6 @@ export class RuntimeFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
     logGroup.grantWrite(role);
-    const unbundleable = props.needsUnbundleableModules ? [...UNBUNDLEABLE_MODULES] : [];
     super(scope, id, {
       functionName: props.functionName,
       description: props.description,
@@ -91,15 +116,12 @@ export class RuntimeFunction extends NodejsFunction {
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
         bundleAwsSDK: true,
-        externalModules: unbundleable,
+        externalModules: EXTERNAL_MODULES,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            unbundleable.map(
-              (name) => `mkdir -p "${outputDir}/node_modules" && cp -R "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"`,
-            ),
+          afterBundling: copyRuntimeFiles,
         },
       },
     });

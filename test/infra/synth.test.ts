@@ -86,11 +86,16 @@ describe('cdk synth', () => {
     }
   });
 
-  test('the functions that validate XML ship xmllint-wasm beside the bundle', () => {
-    const withXmllint = lambdaFunctions(template)
-      .filter((fn) => existsSync(join(assetDirOf((fn.properties.Code as { S3Key: string }).S3Key), 'node_modules/xmllint-wasm/xmllint.wasm')))
-      .map((fn) => fn.name);
+  test('every file a bundle opens beside itself at runtime is shipped with it', () => {
+    for (const fn of lambdaFunctions(template)) {
+      const dir = assetDirOf((fn.properties.Code as { S3Key: string }).S3Key);
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const besideBundle = [...bundle.matchAll(/new URL\(\s*["'`]([^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[1] ?? '');
 
-    expect(withXmllint.sort()).toEqual(['KsefJobQueues-api', 'KsefJobQueues-send-documents']);
+      for (const relative of besideBundle) expect(existsSync(join(dir, relative)), `${fn.name}: ${relative}`).toBe(true);
+      if (bundle.includes('xmllint-wasm')) {
+        expect(existsSync(join(dir, 'node_modules/xmllint-wasm/xmllint.wasm')), `${fn.name}: xmllint-wasm`).toBe(true);
+      }
+    }
   });
 });
