@@ -4,6 +4,8 @@ import { createTestCertificate } from '../../functions/adapters/ksef/client/auth
 import type { KsefCredentials } from '../../functions/adapters/ksef/client/auth/credentials.js';
 import type { Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
 import { HttpKsefGateway } from '../../functions/adapters/ksef/client/http-ksef-gateway.js';
+import { KsefApiError, KsefAuthenticationError, KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
+import type { KsefWarning } from '../../functions/adapters/ksef/client/http/transport.js';
 import { sampleInvoice } from './helpers/sample-invoice.js';
 
 const NIP = '5265877635';
@@ -27,18 +29,75 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function setup(credentials?: KsefCredentials) {
+interface SeenRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Headers;
+}
+
+/** The real fetch, with every request the client makes written down. */
+function recordingFetch(seen: SeenRequest[]): typeof fetch {
+  return (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    seen.push({ method: init?.method ?? 'GET', path: url.pathname.replace(/^\/v2/, ''), headers: new Headers(init?.headers) });
+    return fetch(input, init);
+  };
+}
+
+async function setup(credentials?: KsefCredentials, extra: Partial<ConstructorParameters<typeof HttpKsefGateway>[0]> = {}) {
   sim.faults.clear();
   const timer = virtualTimer();
+  const seen: SeenRequest[] = [];
+  const warnings: KsefWarning[] = [];
   const creds = credentials ?? { kind: 'token' as const, token: sim.registerKsefToken({ nip: NIP }) };
-  const gateway = new HttpKsefGateway({ environment: { name: 'LOCAL', baseUrl: sim.url }, nip: NIP, credentials: creds, timer, onWarning: () => undefined, sendOnce: { reconcileDelayMs: 200 } });
-  return { sim, gateway, timer };
+  const gateway = new HttpKsefGateway({
+    environment: { name: 'LOCAL', baseUrl: sim.url },
+    nip: NIP,
+    credentials: creds,
+    timer,
+    onWarning: (w) => warnings.push(w),
+    sendOnce: { reconcileDelayMs: 200 },
+    fetchImpl: recordingFetch(seen),
+    ...extra,
+  });
+  return { sim, gateway, timer, seen, warnings };
 }
 
 describe('the KSeF client against the KSeF simulator', () => {
-  it('logs in with a KSeF token', async () => {
-    const { gateway } = await setup();
-    await expect(gateway.authenticate()).resolves.toBeUndefined();
+  it('logs in with a KSeF token: key, challenge, encrypted token, status, one-time redeem, rate limits', async () => {
+    const { gateway, seen } = await setup();
+    await gateway.authenticate();
+    const calls = seen.map((r) => `${r.method} ${r.path.replace(/\d{8}-AU-[^/]+/, '{ref}')}`);
+    expect(calls).toEqual(['GET /security/public-key-certificates', 'POST /auth/challenge', 'POST /auth/ksef-token', 'GET /auth/{ref}', 'POST /auth/token/redeem', 'GET /rate-limits']);
+    expect(seen.every((r) => r.headers.get('x-error-format') === 'problem-details')).toBe(true);
+  });
+
+  it('a KSeF token the simulator does not know is refused, not retried', async () => {
+    const { gateway } = await setup({ kind: 'token', token: `20261125-EC-0000000000-0000000000-00|nip-${NIP}|${'0'.repeat(64)}` });
+    await expect(gateway.authenticate()).rejects.toSatisfy((e) => e instanceof KsefAuthenticationError || e instanceof KsefApiError);
+  });
+
+  it('surfaces X-System-Warning to the caller', async () => {
+    const { sim, gateway, warnings } = await setup();
+    sim.faults.set({ systemWarning: '[W001]: planowana przerwa' });
+    await gateway.authenticate();
+    expect(warnings[0]).toMatchObject({ message: '[W001]: planowana przerwa' });
+  });
+
+  it('refuses to send into a session this process did not open, before anything is sent', async () => {
+    const { gateway, seen } = await setup();
+    await expect(gateway.sendInvoice('20261125-SO-0000000000-0000000000-00', { xml: sampleInvoice(NIP, 99) })).rejects.toThrow(KsefConfigurationError);
+    expect(seen).toEqual([]);
+  });
+
+  it('reads the session invoice list across all continuation pages', async () => {
+    const { sim, gateway } = await setup(undefined, { sessionInvoicePageSize: 10 });
+    const session = await gateway.openOnlineSession();
+    for (let n = 1; n <= 23; n++) await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 200 + n) });
+    await sim.settle();
+    const all = await gateway.listSessionInvoices(session.referenceNumber);
+    expect(all.map((i) => i.ordinalNumber)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(await gateway.findInvoiceByHash(session.referenceNumber, gateway.invoiceHash(sampleInvoice(NIP, 223)))).toMatchObject({ ordinalNumber: 23 });
   });
 
   for (const keyType of ['RSA', 'EC'] as const) {
@@ -107,19 +166,26 @@ describe('the KSeF client against the KSeF simulator', () => {
     expect(session.referenceNumber).toMatch(/-SO-/);
   });
 
-  it('sends a batch in several encrypted parts and every invoice gets a KSeF number', async () => {
-    const { sim } = await setup();
-    const token = sim.registerKsefToken({ nip: NIP });
-    const gateway = new HttpKsefGateway({ environment: { name: 'LOCAL', baseUrl: sim.url }, nip: NIP, credentials: { kind: 'token', token }, onWarning: () => undefined, batch: { maxPartBytes: 2_000 } });
-    const invoices = Array.from({ length: 5 }, (_, i) => ({ fileName: `FV-${i + 10}.xml`, xml: sampleInvoice(NIP, i + 10) }));
-    const sent = await gateway.sendBatch(invoices);
-    await sim.settle();
-    const results = await gateway.listSessionInvoices(sent.sessionReferenceNumber);
-    expect(sent.partCount).toBeGreaterThan(1);
-    expect(results).toHaveLength(5);
-    expect(results.every((r) => r.status.code === 200 && r.ksefNumber)).toBe(true);
-    expect(new Set(results.map((r) => r.invoiceHash))).toEqual(new Set(Object.values(sent.invoiceHashes)));
-  });
+  // tar.gz packages are covered by batch-package.test.ts; the simulator unpacks ZIP only so far.
+  for (const [compression, first] of [['Zip', 10]] as const) {
+    it(`sends a ${compression} batch in several encrypted parts, uploaded without the token, and every invoice gets a KSeF number`, async () => {
+      // Prepare
+      const { sim, gateway, seen } = await setup(undefined, { batch: { maxPartBytes: 1_000 } });
+      const invoices = Array.from({ length: 5 }, (_, i) => ({ fileName: `FV-${i + first}.xml`, xml: sampleInvoice(NIP, i + first) }));
+      // Act
+      const sent = await gateway.sendBatch(invoices, { compression });
+      await sim.settle();
+      // Assess
+      const results = await gateway.listSessionInvoices(sent.sessionReferenceNumber);
+      const uploads = seen.filter((r) => r.method === 'PUT');
+      expect(sent.partCount).toBeGreaterThan(1);
+      expect(uploads).toHaveLength(sent.partCount);
+      expect(uploads.every((r) => r.headers.get('authorization') === null)).toBe(true);
+      expect(results).toHaveLength(5);
+      expect(results.every((r) => r.status.code === 200 && r.ksefNumber)).toBe(true);
+      expect(new Set(results.map((r) => r.invoiceHash))).toEqual(new Set(Object.values(sent.invoiceHashes)));
+    });
+  }
 });
 
 describe('the KSeF client reading purchase invoices from the KSeF simulator', () => {
@@ -147,6 +213,11 @@ describe('the KSeF client reading purchase invoices from the KSeF simulator', ()
   it('queries Subject2 metadata across pages and truncation windows without losing or repeating one', async () => {
     const found = await gateway.queryInvoiceMetadata({ subjectType: 'Subject2', dateType: 'PermanentStorage', from: new Date(Date.now() - 86_400_000).toISOString() });
     expect(found.map((i) => i.ksefNumber).sort()).toEqual([...seededNumbers].sort());
+  });
+
+  it('stops a metadata query at maxRecords', async () => {
+    const found = await gateway.queryInvoiceMetadata({ subjectType: 'Subject2', dateType: 'PermanentStorage', from: new Date(Date.now() - 86_400_000).toISOString(), maxRecords: 3 });
+    expect(found).toHaveLength(3);
   });
 
   it('downloads one invoice by its KSeF number', async () => {

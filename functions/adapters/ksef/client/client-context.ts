@@ -13,4 +13,6 @@ export interface ClientContext {
   readonly keys: PublicKeyStore;
   readonly transport: KsefTransport;
   readonly timer: Timer;
+  /** Page size of the session invoice lists (10–1000); large pages save rate-limited calls. */
+  readonly sessionInvoicePageSize: number;
 }

@@ -47,6 +47,8 @@ export interface HttpKsefGatewayOptions {
   readonly sendOnce?: SendOnceOptions;
   readonly batch?: Omit<BatchSendOptions, keyof BatchOptions>;
   readonly fetchImpl?: typeof fetch;
+  /** Page size of session invoice lists (default 1000, the API maximum). */
+  readonly sessionInvoicePageSize?: number;
 }
 
 /** KsefGateway over KSeF API 2.0 HTTP (real TEST/DEMO/PROD, or the simulator through its base URL). */
@@ -77,7 +79,7 @@ export class HttpKsefGateway implements KsefGateway {
     );
     const context: ContextIdentifier = { type: 'Nip', value: options.nip };
     const auth = new AuthSession({ api, keys, timer }, options.credentials, context);
-    this.ctx = { env, api, auth, keys, transport, timer };
+    this.ctx = { env, api, auth, keys, transport, timer, sessionInvoicePageSize: options.sessionInvoicePageSize ?? 1000 };
     this.contextNip = options.nip;
   }
 

@@ -48,7 +48,7 @@ export async function* sessionInvoicePages(ctx: ClientContext, sessionRef: strin
     const page = await ctx.auth.authorized(async (headers) => {
       const params = {
         path: { referenceNumber: sessionRef },
-        query: { pageSize: 1000 },
+        query: { pageSize: ctx.sessionInvoicePageSize },
         header: continuationToken ? { 'x-continuation-token': continuationToken } : {},
       };
       const { data } = failedOnly
