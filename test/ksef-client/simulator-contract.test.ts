@@ -146,6 +146,39 @@ describe('the KSeF client against the KSeF simulator', () => {
     expect(invoices[0]?.referenceNumber).toBe(sent.invoiceReferenceNumber);
   });
 
+  it('treats a 503 on send as an unknown outcome, finds nothing by hash, and sends exactly once more', async () => {
+    const { sim, gateway, seen } = await setup();
+    const session = await gateway.openOnlineSession();
+    sim.faults.set({ serverErrors: { count: 1, status: 503, match: '^POST /sessions/online/[^/]+/invoices$' } });
+    const sent = await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 4) });
+    await sim.settle();
+    expect(sent.reconciled).toBe(false);
+    expect(seen.filter((r) => r.method === 'POST' && r.path.endsWith('/invoices'))).toHaveLength(2);
+    expect(seen.some((r) => r.method === 'GET' && r.path.endsWith(`${session.referenceNumber}/invoices`))).toBe(true);
+    expect(await gateway.listSessionInvoices(session.referenceNumber)).toHaveLength(1);
+  });
+
+  it('retries an idempotent status read after a 503', async () => {
+    const { sim, gateway } = await setup();
+    const session = await gateway.openOnlineSession();
+    sim.faults.set({ serverErrors: { count: 1, status: 503, match: '^GET /sessions/[^/]+$' } });
+    await expect(gateway.getSessionState(session.referenceNumber)).resolves.toMatchObject({ status: { code: 100 } });
+  });
+
+  it('refreshes the access token before it expires instead of logging in again, and logout revokes the refresh token', async () => {
+    // Prepare
+    const { gateway, seen, timer } = await setup();
+    await gateway.authenticate();
+    // Act: 14 of the access token's 15 minutes pass (virtually); the next call is inside the refresh margin.
+    await timer.sleep(14 * 60_000 + 1_000);
+    await gateway.openOnlineSession();
+    await gateway.logout();
+    // Assess
+    expect(seen.filter((r) => r.path === '/auth/token/refresh')).toHaveLength(1);
+    expect(seen.filter((r) => r.path === '/auth/token/redeem')).toHaveLength(1);
+    expect(seen.filter((r) => r.method === 'DELETE' && r.path === '/auth/sessions/current')).toHaveLength(1);
+  });
+
   it('waits Retry-After on 429 and then sends once', async () => {
     const { sim, gateway, timer } = await setup();
     const session = await gateway.openOnlineSession();
