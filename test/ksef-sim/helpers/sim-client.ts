@@ -11,7 +11,7 @@ export function aes(key: Buffer, iv: Buffer, data: Buffer): Buffer {
 export interface Call {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;  
   text: string;
 }
 
