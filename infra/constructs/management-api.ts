@@ -3,10 +3,11 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, type IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './acknowledge.js';
 import { API_ROUTES } from './management-api-routes.js';
 import { functionName } from './function-names.js';
 import { RuntimeFunction, handlerEntry } from './runtime-function.js';
@@ -42,6 +43,8 @@ export class ManagementApi extends Construct {
   readonly function: IFunction;
   readonly httpApi: IHttpApi;
   readonly url: string;
+  /** Attach to the admins' IAM users or roles: it allows calling this API and nothing else. */
+  readonly invokePolicy: IManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ManagementApiProps) {
     super(scope, id);
@@ -86,5 +89,16 @@ export class ManagementApi extends Construct {
     });
     this.httpApi = httpApi;
     this.url = stage.url;
+
+    const everyRoute = httpApi.arnForExecuteApi();
+    this.invokePolicy = new ManagedPolicy(this, 'InvokePolicy', {
+      description: `Call the ${props.namePrefix} KSeF job queues management API (SigV4)`,
+      statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [everyRoute] })],
+    });
+    acknowledgeWildcardResource(
+      this.invokePolicy,
+      everyRoute,
+      'Every route of this one API: admins manage all queues; the wildcard spans methods and paths of this API only.',
+    );
   }
 }

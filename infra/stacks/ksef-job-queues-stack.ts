@@ -70,6 +70,10 @@ export class KsefJobQueuesStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { description: 'Management API base URL (IAM / SigV4)', value: api.url });
+    new CfnOutput(this, 'ApiInvokePolicyArn', {
+      description: 'Managed policy to attach to admins who may call the management API',
+      value: api.invokePolicy.managedPolicyArn,
+    });
     new CfnOutput(this, 'TableName', { value: jobs.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: schedules.group.scheduleGroupName });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: schedules.deadLetterQueue.queueUrl });

@@ -4,9 +4,11 @@ import { asList, identityStatements, lambdaFunctions, render, resourcesOfType, s
 
 const { template } = makeTestStack();
 
+/** Resource policies and managed policies: statements not attached to one of the stack's roles. */
 const resourcePolicyStatements = [
   'AWS::SQS::QueuePolicy',
   'AWS::SNS::TopicPolicy',
+  'AWS::IAM::ManagedPolicy',
 ].flatMap((type) =>
   resourcesOfType(template, type).flatMap((policy) => (policy.properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement),
 );

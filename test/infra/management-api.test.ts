@@ -73,6 +73,16 @@ describe('the management API', () => {
     });
   });
 
+  test('admins get a managed policy that allows calling this API and nothing else', () => {
+    const [api] = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+    const [policy] = resourcesOfType(template, 'AWS::IAM::ManagedPolicy');
+    const statements = (policy?.properties.PolicyDocument as { Statement: { Effect: string; Action: unknown; Resource: unknown }[] }).Statement;
+
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ Effect: 'Allow', Action: 'execute-api:Invoke' });
+    expect(render(statements[0]?.Resource)).toBe(`arn:{AWS::Partition}:execute-api:{AWS::Region}:{AWS::AccountId}:{${api?.logicalId}}/*/*/*`);
+  });
+
   test('the API function may start runs of the code-unit functions and of nothing else', () => {
     const codeUnitArns = CODE_UNIT_IDS.map((id) => `{${lambdaFunction(template, `${prefix}-${id}`).logicalId}.Arn}`);
 

@@ -136,7 +136,7 @@ describe('outputs', () => {
   test('the stack outputs the API URL, the table, the schedule group and the dead-letter queue', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'ScheduleDeadLetterQueueUrl', 'ScheduleGroupName', 'SesConfigurationSet', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiInvokePolicyArn', 'ApiUrl', 'ScheduleDeadLetterQueueUrl', 'ScheduleGroupName', 'SesConfigurationSet', 'TableName']);
     expect(render(outputs.ApiUrl?.Value)).toMatch(/^https:\/\/\{ManagementApiHttpApi.*\}\.execute-api\.\{AWS::Region\}\.\{AWS::URLSuffix\}\/$/);
   });
 });
