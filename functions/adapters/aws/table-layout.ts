@@ -57,3 +57,24 @@ export const INCOMING_INDEX_PK = 'INCOMING';
 export const incomingDocumentKey = (ksefNumber: string) => ({ pk: `INCOMING#${ksefNumber}`, sk: 'INCOMING' }) as const;
 export const LEDGER_INDEX_PK = 'LEDGER';
 export const ledgerRowKey = (ksefNumber: string) => ({ pk: `LEDGER#${ksefNumber}`, sk: 'LEDGER' }) as const;
+
+/*
+ * KSeF synchronisation marks (issue 4); added after the keys above, which stay as they are.
+ *
+ *   item                    pk                                  sk
+ *   sync mark               SYNC#<purpose>#<subjectType>        SYNC
+ */
+export const syncStateKey = (purpose: string, subjectType: string) => ({ pk: `SYNC#${purpose}#${subjectType}`, sk: 'SYNC' }) as const;
+
+/*
+ * KSeF sessions (issue 4, the outgoing code units); added after the keys above, which stay as they are.
+ *
+ *   item                    pk                       sk            gsi1pk                  gsi1sk
+ *   KSeF session record     KSEFSESSION#<id>         KSEFSESSION   KSEFSESSION#UNFINISHED  <openedAt>#<id>
+ *
+ * GSI1 is sparse here: a finished session (nothing left to poll or download) is written without the
+ * gsi1 attributes, so the pollers read only the few sessions that still need work.
+ */
+export const KSEF_SESSION_UNFINISHED_PK = 'KSEFSESSION#UNFINISHED';
+export const ksefSessionKey = (id: string) => ({ pk: `KSEFSESSION#${id}`, sk: 'KSEFSESSION' }) as const;
+export const ksefSessionIndexKey = (openedAt: string, id: string) => ({ gsi1pk: KSEF_SESSION_UNFINISHED_PK, gsi1sk: `${openedAt}#${id}` }) as const;
