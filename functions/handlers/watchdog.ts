@@ -1,9 +1,22 @@
+import { emfLine } from '../adapters/aws/emf-metric.js';
 import { reconcileSchedules } from '../use-cases/reconcile-schedules.js';
-import { awsJobQueueDeps } from '../wiring/aws.js';
+import { awsJobQueueDeps, readAwsConfig } from '../wiring/aws.js';
+import { AWS_METRICS } from '../wiring/aws-metrics.js';
 
-/** Every five minutes: repairs schedules that drifted from their entries, stale leases and missed runs. */
+/** Every five minutes: repairs drifted schedules, stale leases and missed runs; publishes the entries in Error. */
 export const handler = async () => {
-  const report = await reconcileSchedules(awsJobQueueDeps());
+  const deps = awsJobQueueDeps();
+  const report = await reconcileSchedules(deps);
+  const inError = (await deps.entries.list()).filter((entry) => entry.status === 'Error').length;
   console.log(JSON.stringify({ message: 'reconciled', ...report }));
-  return report;
+  console.log(
+    emfLine({
+      namespace: AWS_METRICS.namespace,
+      metric: AWS_METRICS.entriesInError,
+      value: inError,
+      dimensions: { [AWS_METRICS.scheduleGroupDimension]: readAwsConfig().scheduleGroupName },
+      at: deps.clock.now(),
+    }),
+  );
+  return { ...report, entriesInError: inError };
 };
