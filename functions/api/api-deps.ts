@@ -1,4 +1,6 @@
+import type { NotificationStore } from '../ports/notification-store.js';
 import type { JobQueueDeps } from '../use-cases/deps.js';
+import type { DocumentDeps } from '../use-cases/document-deps.js';
 
 /** What the API writes to the log: Powertools' Logger fits, and tests can record lines. */
 export interface ApiLogger {
@@ -16,4 +18,14 @@ export interface ApiDeps extends JobQueueDeps {
    * that a request without a principal is refused even if the route's IAM auth were ever removed.
    */
   readonly localActor?: string;
+  /** Global recipients and the sent e-mail log; without it /notifications/** answer 503. */
+  readonly notifications?: NotificationStore;
+  /** The documents of issue 4; without them /documents/**, /incoming-documents/** and /ledger answer 503. */
+  readonly documents?: ApiDocumentDeps;
+}
+
+/** The document use cases' dependencies and the company they work for. */
+export interface ApiDocumentDeps extends DocumentDeps {
+  /** The company's NIP (KSEF_NIP): the only seller POST /documents accepts. */
+  readonly companyNip: string;
 }

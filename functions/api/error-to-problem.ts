@@ -1,10 +1,15 @@
 import {
+  ConflictError,
+  DocumentNotFoundError,
   EntryAlreadyExistsError,
   EntryNotFoundError,
   IllegalTransitionError,
+  PayloadTooLargeError,
   RunNotFoundError,
+  SchemaValidationError,
   StorageError,
   UnknownCodeUnitError,
+  UnsupportedMediaTypeError,
   ValidationError,
   VersionConflictError,
 } from '../domain/errors.js';
@@ -24,6 +29,11 @@ const expected = (problem: ProblemDetails, headers: Readonly<Record<string, stri
 /** Domain errors → problem+json. Messages of unexpected errors never reach the body. */
 export function errorToProblem(error: unknown, instance: string): MappedProblem {
   if (error instanceof ApiProblem) return expected(problemDetails(error.kind, error.message, instance, error.extras.errors), error.extras.headers);
+  // The document errors before ValidationError and EntryNotFoundError, which they extend.
+  if (error instanceof SchemaValidationError) return expected(problemDetails('invalidDocument', error.message, instance, error.issues, error.schemaErrors));
+  if (error instanceof UnsupportedMediaTypeError) return expected(problemDetails('unsupportedMediaType', error.message, instance, error.issues));
+  if (error instanceof PayloadTooLargeError) return expected(problemDetails('payloadTooLarge', error.message, instance, error.issues));
+  if (error instanceof DocumentNotFoundError) return expected(problemDetails('documentNotFound', error.message, instance));
   if (error instanceof ValidationError) return expected(problemDetails('validation', error.message, instance, error.issues));
   if (error instanceof UnknownCodeUnitError) return expected(problemDetails('unknownCodeUnit', error.message, instance));
   // Before EntryNotFoundError, which it extends.
@@ -35,6 +45,7 @@ export function errorToProblem(error: unknown, instance: string): MappedProblem 
   }
   if (error instanceof IllegalTransitionError) return expected(problemDetails('illegalTransition', error.message, instance));
   if (error instanceof EntryAlreadyExistsError) return expected(problemDetails('entryExists', 'The job queue entry already exists.', instance));
+  if (error instanceof ConflictError) return expected(problemDetails('conflict', error.message, instance));
   if (error instanceof StorageError) {
     return { problem: problemDetails('unavailable', 'The data store is not answering; retry in a moment.', instance), headers: { 'retry-after': '5' }, unexpected: true };
   }

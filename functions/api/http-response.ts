@@ -14,6 +14,19 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Readonl
   };
 }
 
+/**
+ * Bytes as they are stored (XML downloads), base64 as API Gateway expects binary bodies: the
+ * caller gets exactly the bytes whose hash KSeF knows, whatever their encoding.
+ */
+export function bytesResponse(statusCode: number, bytes: Uint8Array, headers: Readonly<Record<string, string>>): ApiResult {
+  return {
+    statusCode,
+    headers: { ...NO_STORE, ...headers },
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 export function noContent(headers: Readonly<Record<string, string>> = {}): ApiResult {
   return { statusCode: 204, headers: { ...NO_STORE, ...headers } };
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ApiDeps } from './api-deps.js';
 import type { ApiResult } from './http-response.js';
 
-export const ROUTE_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
+export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
 export interface RouteRequest {

@@ -78,6 +78,12 @@ export function conformanceProblems(method: string, rawPath: string, response: O
       const media = content[contentType] as Json | undefined;
       if (media === undefined) return [`${response.status} answered ${contentType || 'no content type'}, not ${Object.keys(content).join(' or ')}`];
       const schema = media.schema as Json;
+      if (!/json$/.test(contentType)) {
+        // A download (XML): the document declares a string; it must at least be one of its kind.
+        if (schema.type !== 'string') problems.push(`${contentType} must be declared as a string`);
+        if (/xml$/.test(contentType) && !/^(\uFEFF)?\s*</.test(response.text)) problems.push(`${response.status} body is not XML`);
+        return [...problems, ...headerProblems(declared, response)];
+      }
       pointer = typeof schema.$ref === 'string' ? schema.$ref.replace(/^#/, '') : `/paths/${template?.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${response.status}/content/${contentType.replace(/\//g, '~1')}/schema`;
     }
   }
@@ -93,6 +99,11 @@ export function conformanceProblems(method: string, rawPath: string, response: O
       problems.push('problem status differs from the HTTP status');
     }
   }
+  return [...problems, ...headerProblems(declared, response)];
+}
+
+function headerProblems(declared: Json, response: ObservedResponse): string[] {
+  const problems: string[] = [];
   for (const [name, header] of Object.entries((declared.headers as Json | undefined) ?? {})) {
     const value = response.headers[name.toLowerCase()];
     const definition = resolve(header);

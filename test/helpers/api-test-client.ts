@@ -53,7 +53,9 @@ export interface ApiTestResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly text: string;
-  /** The parsed JSON body, or undefined when there is none. */
+  /** The body's bytes as the client gets them (base64 bodies decoded). */
+  readonly bytes: Buffer;
+  /** The parsed JSON body, or undefined when there is none or it is not JSON. */
   readonly body: any;
 }
 
@@ -95,11 +97,16 @@ export function apiGatewayEvent(method: string, url: string, options: ApiRequest
 
 const context = { awsRequestId: 'test', functionName: 'api' } as Context;
 
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;.*)?$/i;
+
 function normalize(result: APIGatewayProxyResultV2): ApiTestResponse {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) throw new Error('The handler did not answer with a structured result.');
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
-  const text = result.body ?? '';
-  return { status: result.statusCode ?? 200, headers, text, body: text === '' ? undefined : JSON.parse(text) };
+  // What API Gateway sends the client: a base64 body decoded to its bytes.
+  const bytes = Buffer.from(result.body ?? '', result.isBase64Encoded === true ? 'base64' : 'utf8');
+  const text = bytes.toString('utf8');
+  const isJson = JSON_MEDIA_TYPE.test(headers['content-type'] ?? '');
+  return { status: result.statusCode ?? 200, headers, text, bytes, body: text === '' || !isJson ? undefined : JSON.parse(text) };
 }
 
 /** Calls the real handler on memory adapters, with a fresh event per call; checks each response against the OpenAPI document. */

@@ -1,6 +1,8 @@
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemUri } from '../problem.js';
 import { RUN_PAGE_LIMITS } from '../query.js';
-import type { ApiSchemaName } from './schemas.js';
+import { documentPaths } from './document-paths.js';
+import { notificationPaths } from './notification-paths.js';
+import { body, header, json, operation, param, problem, ref, type Json } from './operations.js';
 import { jsonSchemas } from './schemas.js';
 
 /*
@@ -8,52 +10,29 @@ import { jsonSchemas } from './schemas.js';
  * hand (they are the contract admins' scripts rely on); schemas come from the zod schemas.
  */
 
-type Json = Record<string, unknown>;
-
-const ref = (name: ApiSchemaName): Json => ({ $ref: `#/components/schemas/${name}` });
-const header = (name: string): Json => ({ $ref: `#/components/headers/${name}` });
-const param = (name: string): Json => ({ $ref: `#/components/parameters/${name}` });
-
-function json(schema: ApiSchemaName, description: string, headers: readonly string[] = []): Json {
-  return {
-    description,
-    ...(headers.length === 0 ? {} : { headers: Object.fromEntries(headers.map((name) => [name, header(name)])) }),
-    content: { 'application/json': { schema: ref(schema) } },
-  };
-}
-
-const problem = (status: number): Json => ({ $ref: `#/components/responses/Problem${status}` });
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Bad input: invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`).',
+  400: 'Bad input: invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`); an invoice that is not valid FA(3) XML lists every schema error in `schemaErrors`.',
   401: 'No verified identity (no valid bearer token in local mode).',
-  404: 'Unknown code unit, no entry for it yet, or no such run.',
-  409: 'The entry cannot make this change in its current status (e.g. delete while InProcess).',
+  404: 'No such resource: an unknown code unit, no entry for it yet, no such run, document, UPO (yet) or recipient.',
+  409: 'The change conflicts with the current state: an entry that cannot make it in its status (e.g. delete while InProcess), or an invoice number already submitted with different content (Location points at that document).',
   412: 'If-Match does not match the current version; the ETag header carries the current one.',
   413: 'The request body is too large.',
+  415: 'The body is not of a media type the route takes (POST /documents takes application/xml); `errors` names Content-Type.',
   428: 'If-Match is required for this change.',
   500: 'An unexpected error; details are in the log only.',
-  503: 'The data store is not answering; retry after the Retry-After seconds.',
+  503: 'The data store is not answering (retry after the Retry-After seconds), or this part of the API is not configured on this deployment (no Retry-After).',
 };
 
-const PROBLEM_HEADERS: Readonly<Record<number, readonly string[]>> = { 401: ['WWW-Authenticate'], 412: ['CurrentETag'], 503: ['Retry-After'] };
+const PROBLEM_HEADERS: Readonly<Record<number, readonly string[]>> = {
+  401: ['WWW-Authenticate'],
+  409: ['ConflictLocation'],
+  412: ['CurrentETag'],
+  503: ['Retry-After'],
+};
 
 /** Component names that differ from the header they describe. */
-const HEADER_NAMES: Readonly<Record<string, string>> = { CurrentETag: 'ETag' };
-
-const COMMON = [400, 401, 413, 500, 503] as const;
-
-function responses(success: Json, errors: readonly number[]): Json {
-  return { ...success, ...Object.fromEntries([...new Set([...COMMON, ...errors])].sort().map((status) => [String(status), problem(status)])) };
-}
-
-function operation(operationId: string, summary: string, extra: Json, success: Json, errors: readonly number[] = []): Json {
-  return { operationId, summary, tags: ['queues'], ...extra, responses: responses(success, errors) };
-}
-
-function body(schema: ApiSchemaName, mediaTypes: readonly string[]): Json {
-  return { required: true, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: ref(schema) }])) };
-}
+const HEADER_NAMES: Readonly<Record<string, string>> = { CurrentETag: 'ETag', ConflictLocation: 'Location' };
 
 const codeUnitParams = { parameters: [param('CodeUnit')] };
 
@@ -123,6 +102,8 @@ function paths(): Json {
       parameters: [param('CodeUnit'), param('RunId')],
       get: operation('getRun', 'One run-log row.', {}, { 200: json('RunLogEntry', 'The run.') }, [404]),
     },
+    ...notificationPaths(),
+    ...documentPaths(),
     '/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -157,6 +138,12 @@ function components(): Json {
     parameters: {
       CodeUnit: { name: 'codeUnit', in: 'path', required: true, schema: ref('CodeUnitId') },
       RunId: { name: 'runId', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } },
+      Email: { name: 'email', in: 'path', required: true, description: 'The e-mail address (percent-encoded where needed); compared case-insensitively.', schema: { type: 'string', maxLength: 254 } },
+      DocumentId: { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' } },
+      KsefNumber: { name: 'ksefNumber', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Z-]{35,36}$' } },
+      DocumentStatusFilter: { name: 'status', in: 'query', required: false, schema: ref('DocumentStatus') },
+      IssuedFrom: { name: 'from', in: 'query', required: false, description: 'Issue date (Fa/P_1) from, inclusive.', schema: { type: 'string', format: 'date' } },
+      IssuedTo: { name: 'to', in: 'query', required: false, description: 'Issue date (Fa/P_1) to, inclusive.', schema: { type: 'string', format: 'date' } },
       IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'ETag of the entry you read; the change is refused (412) if it changed since.', schema: { type: 'string' } },
       IfMatchRequired: { name: 'If-Match', in: 'header', required: true, description: 'ETag of the entry you read (or *); missing: 428; stale: 412.', schema: { type: 'string' } },
       Limit: { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: RUN_PAGE_LIMITS.min, maximum: RUN_PAGE_LIMITS.max } },
@@ -166,9 +153,11 @@ function components(): Json {
       ETag: { description: 'The entry version in quotes, e.g. "3".', required: true, schema: etagSchema },
       CurrentETag: { description: 'The current version of the entry, when it still exists.', required: false, schema: etagSchema },
       Location: { description: 'Path of the created or accepted resource.', required: true, schema: { type: 'string' } },
+      ConflictLocation: { description: 'Path of the document that holds the invoice number, on a 409 of POST /documents.', required: false, schema: { type: 'string' } },
+      'Content-Disposition': { description: 'attachment, with a file name made from the invoice or KSeF number.', required: true, schema: { type: 'string', pattern: '^attachment; filename=' } },
       Link: { description: 'The next page, rel="next" (RFC 8288); absent on the last page.', required: false, schema: { type: 'string' } },
       'WWW-Authenticate': { description: 'The scheme to authenticate with.', required: true, schema: { type: 'string' } },
-      'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string' } },
+      'Retry-After': { description: 'Seconds to wait before retrying; absent when retrying cannot help (not configured).', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
     },
     securitySchemes: {
       sigv4: {
@@ -198,7 +187,12 @@ export function openApiDocument(): Json {
         .join(', ')}.`,
     },
     security: [{ sigv4: [] }, { bearer: [] }],
-    tags: [{ name: 'queues', description: 'Job queue entries and their run log.' }, { name: 'meta' }],
+    tags: [
+      { name: 'queues', description: 'Job queue entries and their run log.' },
+      { name: 'notifications', description: 'Global e-mail recipients and the log of e-mails sent.' },
+      { name: 'documents', description: 'Sales invoices sent to KSeF, purchase invoices received, and the KSeF ledger.' },
+      { name: 'meta' },
+    ],
     paths: paths(),
     components: components(),
   };

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { CODE_UNIT_IDS } from '../../domain/catalogue.js';
 import { ENTRY_STATUSES, RUN_STATUSES, RUN_TRIGGERS } from '../../domain/job-queue-entry.js';
 import { entrySettingsPatchSchema, entrySettingsSchema } from '../../domain/settings.js';
-import { PROBLEM_BASE_URI } from '../problem.js';
+import { MAX_SCHEMA_ERRORS, PROBLEM_BASE_URI } from '../problem.js';
 import { setStatusRequestSchema } from '../request-schemas.js';
+import { DOCUMENT_SCHEMAS } from './document-schemas.js';
+import { NOTIFICATION_SCHEMAS } from './notification-schemas.js';
 
 /*
  * Schemas of what the API sends and accepts, for the OpenAPI document only: requests are validated
@@ -38,7 +40,7 @@ const jobQueueEntrySchema = z.strictObject({
   id: z.string(),
   status: z.enum(ENTRY_STATUSES),
   nextRunAt: nullableInstant,
-  nextRunTrigger: z.enum(['schedule', 'retry']),
+  nextRunTrigger: z.enum(['schedule', 'retry', 'restart']),
   attemptsMade: z.int().min(0),
   lease: runLeaseSchema.nullable(),
   lastRun: z
@@ -56,7 +58,7 @@ const scheduleSchema = z.strictObject({
   state: z.enum(['ENABLED', 'DISABLED']),
   expression: z.string().meta({ description: 'EventBridge Scheduler expression, e.g. at(2026-03-29T03:00:00).' }),
   timeZone: z.string(),
-  input: z.strictObject({ codeUnit: codeUnitIdSchema, entryId: z.string(), trigger: z.enum(['schedule', 'retry']), scheduledFor: instant }),
+  input: z.strictObject({ codeUnit: codeUnitIdSchema, entryId: z.string(), trigger: z.enum(['schedule', 'retry', 'restart']), scheduledFor: instant }),
 });
 
 const entryCardSchema = z.strictObject({
@@ -97,6 +99,12 @@ const fieldIssueSchema = z.strictObject({
   reason: z.string(),
 });
 
+const schemaIssueSchema = z.strictObject({
+  line: z.int().min(1).nullable().meta({ description: 'Line in the sent document; null for errors without one.' }),
+  element: z.string().nullable().meta({ description: 'Local name of the element, e.g. `P_15`; null for parser errors.' }),
+  message: z.string(),
+});
+
 const problemSchema = z
   .strictObject({
     type: z.url().meta({ description: `A stable URI under ${PROBLEM_BASE_URI}.` }),
@@ -105,6 +113,11 @@ const problemSchema = z
     detail: z.string(),
     instance: z.string().meta({ description: 'The request path.' }),
     errors: z.array(fieldIssueSchema).optional().meta({ description: 'Each bad field, on 400 responses.' }),
+    schemaErrors: z
+      .array(schemaIssueSchema)
+      .max(MAX_SCHEMA_ERRORS)
+      .optional()
+      .meta({ description: `Every XML schema error of a refused invoice (the first ${MAX_SCHEMA_ERRORS}; \`detail\` gives the total).` }),
   })
   .meta({ description: 'RFC 9457 problem details.' });
 
@@ -127,7 +140,10 @@ export const API_SCHEMAS = {
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   }),
   RunAccepted: z.strictObject({ runId: z.string() }),
+  ...NOTIFICATION_SCHEMAS,
+  ...DOCUMENT_SCHEMAS,
   FieldIssue: fieldIssueSchema,
+  SchemaIssue: schemaIssueSchema,
   Problem: problemSchema,
 } as const;
 

@@ -1,0 +1,66 @@
+import { deleteGlobalRecipient, listEmailLog, listGlobalRecipients, putGlobalRecipient } from '../../use-cases/manage-notifications.js';
+import type { ManageNotificationsDeps } from '../../use-cases/manage-notifications.js';
+import { jsonResponse, noContent } from '../http-response.js';
+import { readJsonObject } from '../json-body.js';
+import { ApiProblem } from '../problem.js';
+import { parseLimit, readQuery } from '../query.js';
+import type { Route, RouteRequest } from '../route.js';
+import { requireNotifications } from './configured.js';
+
+export const RECIPIENTS_PATH = '/notifications/recipients';
+export const EMAIL_LOG_PATH = '/notifications/log';
+
+const recipientPath = (email: string): string => `${RECIPIENTS_PATH}/${encodeURIComponent(email)}`;
+
+function notificationDeps(request: RouteRequest): ManageNotificationsDeps {
+  return { notifications: requireNotifications(request.deps), clock: request.deps.clock };
+}
+
+export const notificationRoutes: readonly Route[] = [
+  {
+    method: 'GET',
+    path: RECIPIENTS_PATH,
+    async handle(request) {
+      readQuery(request.event, []);
+      return jsonResponse(200, { items: await listGlobalRecipients(notificationDeps(request)) });
+    },
+  },
+  {
+    method: 'PUT',
+    path: `${RECIPIENTS_PATH}/{email}`,
+    async handle(request) {
+      readQuery(request.event, []);
+      const deps = notificationDeps(request);
+      const email = request.param('email');
+      const { recipient, created } = await putGlobalRecipient(deps, email, readJsonObject(request.event), request.caller);
+      return jsonResponse(created ? 201 : 200, recipient, { location: recipientPath(recipient.email) });
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${RECIPIENTS_PATH}/{email}`,
+    async handle(request) {
+      readQuery(request.event, []);
+      const email = request.param('email');
+      const { deleted } = await deleteGlobalRecipient(notificationDeps(request), email);
+      if (!deleted) throw new ApiProblem('recipientNotFound', `${email.trim()} is not a global recipient.`);
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    path: EMAIL_LOG_PATH,
+    async handle(request) {
+      const query = readQuery(request.event, ['limit', 'cursor']);
+      const deps = notificationDeps(request);
+      const limit = parseLimit(query.limit);
+      const page = await listEmailLog(deps, { limit, cursor: query.cursor });
+      const headers: Record<string, string> = {};
+      if (page.nextCursor !== null) {
+        const next = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), cursor: page.nextCursor });
+        headers.link = `<${EMAIL_LOG_PATH}?${next.toString()}>; rel="next"`;
+      }
+      return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, headers);
+    },
+  },
+];
