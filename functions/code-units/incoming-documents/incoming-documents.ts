@@ -1,0 +1,115 @@
+import { SchemaValidationError } from '../../domain/errors.js';
+import type { IncomingDocument, InvoiceFields } from '../../domain/documents.js';
+import type { CodeUnit, CodeUnitContext } from '../../ports/code-unit.js';
+import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
+import type { IncomingDocumentRepository } from '../../ports/incoming-document-repository.js';
+import type { InvoiceParser } from '../../ports/invoice-parser.js';
+import type { IncrementalSyncPackage, KsefGateway, KsefInvoiceMetadata } from '../../ports/ksef-gateway.js';
+import type { SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
+import { fieldsFromMetadata } from './fields-from-metadata.js';
+
+export interface IncomingDocumentsOptions {
+  /** Where the very first sync starts when no mark is stored (default: 30 days back; KSeF allows 3 months). */
+  readonly initialLookbackDays?: number;
+  /** A scheduled run within this long of the last package does nothing (MF: poll each subject type at most every 15 minutes). */
+  readonly minPollIntervalMs?: number;
+  /** No new package is started with less than this left before the deadline (capped at half the job timeout). */
+  readonly packageReserveMs?: number;
+  /** Packages per run at most (each is one export: 20 an hour in production). */
+  readonly maxPackagesPerRun?: number;
+}
+
+export interface IncomingDocumentsDeps {
+  readonly ksef: KsefGateway;
+  readonly incoming: IncomingDocumentRepository;
+  readonly blobs: DocumentStore;
+  readonly parser: InvoiceParser;
+  readonly syncState: SyncStateRepository;
+  readonly options?: IncomingDocumentsOptions;
+}
+
+export const PURCHASE_STREAM: SyncStreamId = { purpose: 'incoming-documents', subjectType: 'Subject2' };
+
+const DAY_MS = 86_400_000;
+
+type Counters = Record<'incomingAdded' | 'incomingSeen' | 'packages', number>;
+
+/*
+ * Incremental sync of purchase invoices (Subject2) by KSeF's high-water mark (README §8.3): one
+ * export package after another from the stored mark, every invoice's XML stored and its document
+ * added (both idempotent, keyed by the KSeF number), and only then the mark moved on. A run that
+ * dies half-way leaves the mark where it was: the next run fetches the package again and the
+ * de-duplication absorbs what was already stored.
+ */
+export function incomingDocumentsCodeUnit(deps: IncomingDocumentsDeps): CodeUnit {
+  const options = {
+    initialLookbackDays: deps.options?.initialLookbackDays ?? 30,
+    minPollIntervalMs: deps.options?.minPollIntervalMs ?? 15 * 60_000,
+    packageReserveMs: deps.options?.packageReserveMs ?? 120_000,
+    maxPackagesPerRun: deps.options?.maxPackagesPerRun ?? 10,
+  };
+  return {
+    id: 'incoming-documents',
+    async run(context) {
+      const counters: Counters = { incomingAdded: 0, incomingSeen: 0, packages: 0 };
+      const started = context.clock.now();
+      const reserveMs = Math.min(options.packageReserveMs, (context.entry.jobTimeoutSeconds * 1000) / 2);
+      let state = await deps.syncState.get(PURCHASE_STREAM);
+      const scheduled = context.trigger !== 'manual';
+      if (scheduled && state && started.getTime() - Date.parse(state.updatedAt) < options.minPollIntervalMs) return { counters };
+
+      let from = state?.mark ?? new Date(started.getTime() - options.initialLookbackDays * DAY_MS).toISOString();
+      while (counters.packages < options.maxPackagesPerRun) {
+        context.signal.throwIfAborted();
+        if (context.deadline.getTime() - context.clock.now().getTime() < reserveMs) break;
+        const pkg = await deps.ksef.syncInvoices({ subjectType: PURCHASE_STREAM.subjectType, from }, context.signal);
+        counters.packages += 1;
+        await storePackage(deps, context, pkg, counters);
+        // Progress after effects: the mark moves only once every invoice of the package is stored.
+        state = await deps.syncState.advance(PURCHASE_STREAM, pkg.nextFrom, context.clock.now().toISOString(), state?.version ?? 0);
+        from = pkg.nextFrom;
+        if (!pkg.isTruncated) break;
+      }
+      return { counters };
+    },
+  };
+}
+
+async function storePackage(deps: IncomingDocumentsDeps, context: CodeUnitContext, pkg: IncrementalSyncPackage, counters: Counters): Promise<void> {
+  for (const { metadata, xml } of pkg.invoices) {
+    context.signal.throwIfAborted();
+    counters.incomingSeen += 1;
+    // Packages touch at their boundary and a re-run fetches a package again: skip what is stored.
+    if (await deps.incoming.get(metadata.ksefNumber)) continue;
+    const bytes = new TextEncoder().encode(xml);
+    const xmlKey = documentBlobKeys.incomingXml(metadata.ksefNumber);
+    await deps.blobs.put(xmlKey, bytes);
+    const contentSha256 = deps.ksef.invoiceHash(bytes);
+    if (metadata.invoiceHash && metadata.invoiceHash !== contentSha256) {
+      console.warn(`incoming-documents: the XML of ${metadata.ksefNumber} does not hash to KSeF's invoiceHash; stored as received.`);
+    }
+    const document: IncomingDocument = {
+      ksefNumber: metadata.ksefNumber,
+      fields: fieldsOf(deps.parser, xml, metadata),
+      contentSha256,
+      sizeBytes: bytes.byteLength,
+      xmlKey,
+      acquisitionDate: metadata.acquisitionDate,
+      invoicingDate: metadata.invoicingDate ?? null,
+      receivedAt: context.clock.now().toISOString(),
+    };
+    const { added } = await deps.incoming.add(document);
+    if (added) counters.incomingAdded += 1;
+  }
+}
+
+/** The parsed FA(3) fields; KSeF's own metadata when the XML is not an FA(3) the parser reads. */
+function fieldsOf(parser: InvoiceParser, xml: string, metadata: KsefInvoiceMetadata): InvoiceFields {
+  try {
+    return parser.parse(xml);
+  } catch (error) {
+    if (!(error instanceof SchemaValidationError)) throw error;
+    console.warn(`incoming-documents: ${metadata.ksefNumber} is not an FA(3) the parser reads (${error.message}); its fields come from KSeF's metadata.`);
+    return fieldsFromMetadata(metadata);
+  }
+}
