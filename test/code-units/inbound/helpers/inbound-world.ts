@@ -8,7 +8,7 @@ import { MemorySyncStateRepository } from '../../../../functions/adapters/memory
 import { fa3Parser } from '../../../../functions/adapters/xml/fa3-parser.js';
 import type { CodeUnitId } from '../../../../functions/domain/catalogue.js';
 import type { RunTrigger } from '../../../../functions/domain/job-queue-entry.js';
-import { ManualClock } from '../../../../functions/ksef-sim/clock.js';
+import type { ManualClock } from '../../../../functions/ksef-sim/clock.js';
 import type { KsefSimulator } from '../../../../functions/ksef-sim/simulator.js';
 import type { CodeUnitContext } from '../../../../functions/ports/code-unit.js';
 import { makeEntry } from '../../../helpers/entry-factory.js';
