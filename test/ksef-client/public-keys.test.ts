@@ -23,6 +23,14 @@ describe('MF public keys', () => {
     expect(choosePublicKey(list, 'KsefTokenEncryption', now)?.publicKeyId).toBe('token');
   });
 
+  it('a key that starts within the clock-skew allowance is used only when no key is valid now', () => {
+    const soon = new Date(now + 60_000).toISOString();
+    const current = cert('current', ['SymmetricKeyEncryption'], '2025-01-01T00:00:00Z', '2027-01-01T00:00:00Z');
+    const next = cert('next', ['SymmetricKeyEncryption'], soon, '2029-01-01T00:00:00Z');
+    expect(choosePublicKey([current, next], 'SymmetricKeyEncryption', now)?.publicKeyId).toBe('current');
+    expect(choosePublicKey([next], 'SymmetricKeyEncryption', now)?.publicKeyId).toBe('next');
+  });
+
   it('nothing is fetched until a key is needed, so a KSeF outage cannot break start-up', async () => {
     let fetches = 0;
     new PublicKeyStore(async () => {

@@ -21,10 +21,17 @@ export interface SelectedPublicKey {
 
 /** Of the certificates with `usage` valid at `nowMs`, the one with the latest `validFrom`. */
 export function choosePublicKey(list: readonly PublicKeyCertificateInfo[], usage: PublicKeyUsage, nowMs: number): PublicKeyCertificateInfo | undefined {
-  return list
-    .filter((c) => c.usage.includes(usage) && Date.parse(c.validFrom) <= nowMs && nowMs < Date.parse(c.validTo))
-    .sort((a, b) => Date.parse(b.validFrom) - Date.parse(a.validFrom))[0];
+  const latestValidAt = (at: number) =>
+    list
+      .filter((c) => c.usage.includes(usage) && Date.parse(c.validFrom) <= at && nowMs < Date.parse(c.validTo))
+      .sort((a, b) => Date.parse(b.validFrom) - Date.parse(a.validFrom))[0];
+  // After an emergency rotation the only key may start "now" by KSeF's clock; a client clock a little
+  // behind must still find it, but a key valid now always wins over one that is about to start.
+  return latestValidAt(nowMs) ?? latestValidAt(nowMs + CLOCK_SKEW_MS);
 }
+
+/** How far the local clock may lag KSeF's when judging whether a key has started. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * The MF encryption certificates, fetched on first use (never at start-up, README §16-1), trusted for
