@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KsefRateBudgetExhaustedError } from '../../functions/adapters/ksef/client/http/errors.js';
 import { RateBudget, type Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
 import { rateLimitKey } from '../../functions/adapters/ksef/client/http/rate-limit-groups.js';
 
@@ -53,6 +54,16 @@ describe('client-side rate budget', () => {
     budget.block('invoiceStatus', 30_000);
     await budget.acquire('invoiceStatus', 'invoiceStatus');
     expect(timer.slept).toEqual([30_000]);
+  });
+
+  it('a wait longer than the caller allows is not started and says when to come back', async () => {
+    const timer = fakeTimer();
+    const budget = new RateBudget(timer, 0);
+    for (let i = 0; i < 20; i++) await budget.acquire('invoiceMetadata', 'invoiceMetadata', undefined, 120_000);
+    const error = await budget.acquire('invoiceMetadata', 'invoiceMetadata', undefined, 120_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KsefRateBudgetExhaustedError);
+    expect((error as KsefRateBudgetExhaustedError).retryAfterMs).toBeGreaterThan(3_000_000);
+    expect(timer.slept.every((ms) => ms <= 120_000)).toBe(true);
   });
 
   it('endpoints map to the limit groups of README §9', () => {

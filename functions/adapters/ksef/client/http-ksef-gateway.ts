@@ -47,6 +47,11 @@ export interface HttpKsefGatewayOptions {
   readonly sendOnce?: SendOnceOptions;
   readonly batch?: Omit<BatchSendOptions, keyof BatchOptions>;
   readonly fetchImpl?: typeof fetch;
+  /**
+   * The longest the client waits for the rate-limit budget or a 429's Retry-After before a request
+   * (default 2 minutes); a longer wait throws KsefRateBudgetExhaustedError so that a run can end in time.
+   */
+  readonly maxWaitMs?: number;
   /** Page size of session invoice lists (default 1000, the API maximum). */
   readonly sessionInvoicePageSize?: number;
 }
@@ -68,6 +73,7 @@ export class HttpKsefGateway implements KsefGateway {
       budget: this.budget,
       timer,
       requestTimeoutMs: env.requestTimeoutMs,
+      maxWaitMs: options.maxWaitMs ?? 120_000,
       onWarning: options.onWarning ?? ((w) => console.warn(`KSeF warning on ${w.method} ${w.path}: ${w.message}`)),
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     });

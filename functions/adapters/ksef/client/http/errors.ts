@@ -95,3 +95,16 @@ export class KsefOperationFailedError extends KsefJobError {
     super(`KSeF operation ${referenceNumber} ended with status ${status.code}: ${status.description}`);
   }
 }
+
+/**
+ * A request was not sent because waiting for the rate-limit budget (or a 429's Retry-After) would take
+ * longer than the caller allows; nothing reached KSeF, so it is safe to try again after `retryAfterMs`.
+ */
+export class KsefRateBudgetExhaustedError extends KsefJobError {
+  constructor(
+    readonly key: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`KSeF rate limit '${key}': the next request may go in ${Math.ceil(retryAfterMs / 1000)} s, longer than this caller waits`);
+  }
+}

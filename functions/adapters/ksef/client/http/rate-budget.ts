@@ -1,5 +1,6 @@
 import type { RateLimitGroup, RateLimitValues } from './rate-limit-groups.js';
 import { DEFAULT_RATE_LIMITS } from './rate-limit-groups.js';
+import { KsefRateBudgetExhaustedError } from './errors.js';
 
 export interface Timer {
   now(): number;
@@ -86,8 +87,11 @@ export class RateBudget {
     return this.limits[group];
   }
 
-  /** Waits until the counter `key` of `group` has room, then takes one request from it. */
-  async acquire(group: RateLimitGroup, key: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until the counter `key` of `group` has room, then takes one request from it. A wait longer
+   * than `maxWaitMs` is not started: KsefRateBudgetExhaustedError tells the caller when to come back.
+   */
+  async acquire(group: RateLimitGroup, key: string, signal?: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
     const values = this.limits[group];
     if (!values) return;
     const log = this.logFor(key);
@@ -98,6 +102,7 @@ export class RateBudget {
         log.record(now);
         return;
       }
+      if (wait > maxWaitMs) throw new KsefRateBudgetExhaustedError(key, wait);
       await this.timer.sleep(wait, signal);
     }
   }

@@ -19,6 +19,8 @@ export interface TransportOptions {
   readonly maxAttempts?: number;
   readonly onWarning?: (warning: KsefWarning) => void;
   readonly fetchImpl?: typeof fetch;
+  /** The longest wait (budget or Retry-After) before a request; longer ones fail fast so a run can stop in time. */
+  readonly maxWaitMs?: number;
 }
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND']);
@@ -60,7 +62,7 @@ export class KsefTransport {
     const callerSignal = input.signal;
 
     for (let attempt = 1; ; attempt++) {
-      await this.options.budget.acquire(group, key, callerSignal);
+      await this.options.budget.acquire(group, key, callerSignal, this.options.maxWaitMs);
       const signal = AbortSignal.any([callerSignal, AbortSignal.timeout(this.options.requestTimeoutMs)]);
       let response: Response;
       try {
