@@ -1,0 +1,143 @@
+import { recordAccepted, recordDuplicateReconciled, recordRejected, recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
+import type { DocumentRepository } from '../../ports/document-repository.js';
+import type { KsefGateway, SessionInvoice } from '../../ports/ksef-gateway.js';
+import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
+import { updateDocument } from './update-document.js';
+
+export interface ProcessSessionsDeps {
+  readonly documents: DocumentRepository;
+  readonly sessions: KsefSessionRepository;
+  readonly ksef: KsefGateway;
+  /** Defaults to the run's clock. */
+  readonly clock?: Clock;
+  readonly config?: { readonly safetyMarginMs?: number };
+}
+
+interface Counters {
+  accepted: number;
+  rejected: number;
+  stillProcessing: number;
+  duplicatesReconciled: number;
+  sessionsSettled: number;
+}
+
+const BY = 'process-sessions';
+
+/**
+ * process-sessions: for every session this system opened that still has documents without an
+ * outcome, reads the session status and its invoice list (one paged list per session rather than a
+ * status call per invoice: README §9 limits both, the list covers 1,000 invoices a request) and
+ * records the KSeF number and acquisition date, or the rejection with KSeF's code, description and
+ * details. An invoice at 100/150 stays Sent and is polled again next run; it is never resent.
+ * Documents of an online session still in Sending belong to send-documents (it may be sending them now).
+ */
+export function createProcessSessionsCodeUnit(deps: ProcessSessionsDeps): CodeUnit {
+  return { id: 'process-sessions', run: (context) => runProcessSessions(deps, context) };
+}
+
+async function runProcessSessions(deps: ProcessSessionsDeps, context: CodeUnitContext): Promise<CodeUnitResult> {
+  const clock = deps.clock ?? context.clock;
+  const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+  const counters: Counters = { accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, sessionsSettled: 0 };
+  const unsettled = (await deps.sessions.listUnfinished()).filter((record) => !record.settled && record.referenceNumber !== null);
+  for (const record of unsettled) {
+    if (!budget.hasTime()) break;
+    await pollSession(deps, clock, budget.signal, record, counters);
+  }
+  return { counters: { ...counters } };
+}
+
+async function pollSession(deps: ProcessSessionsDeps, clock: Clock, signal: AbortSignal, record: KsefSessionRecord, counters: Counters): Promise<void> {
+  const ref = record.referenceNumber as string;
+  const docs = (await Promise.all(record.documentIds.map((id) => deps.documents.get(id)))).filter(
+    (doc): doc is OutgoingDocument => doc !== undefined && (doc.sessionReferenceNumber === ref || doc.sessionReferenceNumber === record.id),
+  );
+  const open = docs.filter((doc) => doc.status === 'Sent' || (doc.status === 'Sending' && record.kind === 'Batch'));
+  const state = await deps.ksef.getSessionState(ref, signal);
+  const sessionDone = state.status.code >= 200;
+  let waiting = docs.filter((doc) => doc.status === 'Sending').length - open.filter((doc) => doc.status === 'Sending').length;
+  if (open.length > 0) {
+    const invoices = await deps.ksef.listSessionInvoices(ref, {}, signal);
+    const byRef = new Map(invoices.map((invoice) => [invoice.referenceNumber, invoice]));
+    const byHash = new Map(invoices.map((invoice) => [invoice.invoiceHash, invoice]));
+    for (const doc of open) {
+      const invoice = (doc.invoiceReferenceNumber ? byRef.get(doc.invoiceReferenceNumber) : undefined) ?? byHash.get(doc.contentSha256);
+      const settledNow = await recordOutcome(deps, clock, signal, ref, doc, invoice, sessionDone, counters);
+      if (!settledNow) waiting++;
+    }
+  }
+  const at = clock.now().toISOString();
+  const settled = sessionDone && waiting === 0;
+  if (settled) counters.sessionsSettled++;
+  await deps.sessions.update({ ...record, status: { code: state.status.code, description: state.status.description }, settled, updatedAt: at }, record.version);
+}
+
+/** Records what KSeF says about one document; false while it is still being processed. */
+async function recordOutcome(
+  deps: ProcessSessionsDeps,
+  clock: Clock,
+  signal: AbortSignal,
+  ref: string,
+  doc: OutgoingDocument,
+  invoice: SessionInvoice | undefined,
+  sessionDone: boolean,
+  counters: Counters,
+): Promise<boolean> {
+  const change = (note?: string) => ({ at: clock.now().toISOString(), by: BY, ...(note === undefined ? {} : { note }) });
+  if (invoice === undefined) {
+    // A batch that ended without this invoice in it (cancelled, package refused): it never reached KSeF.
+    if (sessionDone && doc.status === 'Sending') {
+      await updateDocument(deps.documents, doc, returnToPending(doc, change(`not in batch session ${ref}, which ended with its status final`)));
+      return true;
+    }
+    counters.stillProcessing++;
+    return false;
+  }
+  // A batch document learns its session and invoice reference here.
+  const sent = doc.status === 'Sending' ? recordSent(doc, { ...change(), sessionReferenceNumber: ref, invoiceReferenceNumber: invoice.referenceNumber }) : doc;
+  const { code } = invoice.status;
+  if (code < 200) {
+    counters.stillProcessing++;
+    if (sent !== doc) await updateDocument(deps.documents, doc, sent);
+    return false;
+  }
+  if (code === 200 && invoice.ksefNumber) {
+    await updateDocument(deps.documents, doc, recordAccepted(sent, { ...change(), ksefNumber: invoice.ksefNumber, acquisitionDate: invoice.acquisitionDate ?? clock.now().toISOString(), invoiceReferenceNumber: invoice.referenceNumber }));
+    counters.accepted++;
+    return true;
+  }
+  if (code === 440 && (await isOurOriginal(deps.ksef, signal, doc, invoice))) {
+    const ext = invoice.status.extensions ?? {};
+    await updateDocument(
+      deps.documents,
+      doc,
+      recordDuplicateReconciled(sent, {
+        ...change('KSeF already held this invoice (440); the original has the same hash'),
+        originalKsefNumber: String(ext['originalKsefNumber']),
+        originalSessionReferenceNumber: typeof ext['originalSessionReferenceNumber'] === 'string' ? ext['originalSessionReferenceNumber'] : null,
+        acquisitionDate: null,
+      }),
+    );
+    counters.duplicatesReconciled++;
+    return true;
+  }
+  const rejection = { code, description: invoice.status.description, details: [...invoice.status.details] };
+  await updateDocument(deps.documents, doc, recordRejected(sent, { ...change(`KSeF ${code}: ${invoice.status.description}`), rejection }));
+  counters.rejected++;
+  return true;
+}
+
+/**
+ * A 440 names the original's KSeF number but not its hash (ksef-api #790): download the original
+ * and compare its SHA-256 with this document's. Same bytes → the same invoice, sent before (e.g. a
+ * batch whose outcome was unknown). Different bytes → a genuine clash of invoice numbers: a rejection.
+ */
+async function isOurOriginal(ksef: KsefGateway, signal: AbortSignal, doc: OutgoingDocument, invoice: SessionInvoice): Promise<boolean> {
+  const original = invoice.status.extensions?.['originalKsefNumber'];
+  if (typeof original !== 'string' || original === '') return false;
+  const downloaded = await ksef.downloadInvoice(original, signal);
+  return (downloaded.hash ?? ksef.invoiceHash(downloaded.xml)) === doc.contentSha256;
+}

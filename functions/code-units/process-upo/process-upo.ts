@@ -1,0 +1,103 @@
+import { attachUpo, type OutgoingDocument } from '../../domain/documents.js';
+import { ConflictError } from '../../domain/errors.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
+import type { DocumentRepository } from '../../ports/document-repository.js';
+import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
+import type { KsefGateway } from '../../ports/ksef-gateway.js';
+import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
+
+export interface ProcessUpoDeps {
+  readonly documents: DocumentRepository;
+  readonly store: DocumentStore;
+  readonly sessions: KsefSessionRepository;
+  readonly ksef: KsefGateway;
+  /** Defaults to the run's clock. */
+  readonly clock?: Clock;
+  readonly config?: { readonly safetyMarginMs?: number };
+}
+
+interface Counters {
+  upoStored: number;
+  sessionUpoStored: number;
+}
+
+/**
+ * process-upo: stores the UPO (official receipt) of every Accepted document that has none yet and
+ * every page of the UPO of every processed session (status 200), and links each invoice UPO to its
+ * document. Idempotent: the store is write-once by key (the same bytes again are a no-op), a key
+ * already holding a UPO is linked as it is, and a session is marked done only when all is stored.
+ */
+export function createProcessUpoCodeUnit(deps: ProcessUpoDeps): CodeUnit {
+  return { id: 'process-upo', run: (context) => runProcessUpo(deps, context) };
+}
+
+async function runProcessUpo(deps: ProcessUpoDeps, context: CodeUnitContext): Promise<CodeUnitResult> {
+  const clock = deps.clock ?? context.clock;
+  const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+  const counters: Counters = { upoStored: 0, sessionUpoStored: 0 };
+  for (const record of await deps.sessions.listUnfinished()) {
+    if (!budget.hasTime()) break;
+    if (record.referenceNumber === null) continue;
+    await storeSessionUpos(deps, clock, budget.signal, record, counters);
+  }
+  return { counters: { ...counters } };
+}
+
+async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, signal: AbortSignal, record: KsefSessionRecord, counters: Counters): Promise<void> {
+  const ref = record.referenceNumber as string;
+  let invoiceUposDone = record.settled;
+  for (const id of record.documentIds) {
+    const doc = await deps.documents.get(id);
+    if (doc === undefined || doc.sessionReferenceNumber !== ref || doc.status !== 'Accepted' || doc.upoKey !== null) continue;
+    const xml = await invoiceUpo(deps, signal, ref, doc);
+    if (xml === null) continue;
+    const key = documentBlobKeys.invoiceUpo(doc.ksefNumber as string);
+    await putOnce(deps.store, key, xml);
+    await deps.documents.update(attachUpo(doc, key, clock.now().toISOString()), doc.version);
+    counters.upoStored++;
+  }
+  // Re-read: a document accepted after the loop above must not be missed.
+  if (invoiceUposDone) {
+    const docs = await Promise.all(record.documentIds.map((id) => deps.documents.get(id)));
+    invoiceUposDone = docs.every((doc) => doc === undefined || doc.sessionReferenceNumber !== ref || doc.status !== 'Accepted' || doc.upoKey !== null || doc.duplicateOf !== null);
+  }
+  let upoPages = record.upoPages;
+  if (record.settled && record.status?.code === 200 && upoPages === null) {
+    const pages = await deps.ksef.downloadSessionUpo(ref, signal);
+    for (const [index, page] of pages.entries()) await putOnce(deps.store, documentBlobKeys.sessionUpo(ref, index + 1), Buffer.from(page.xml, 'utf8'));
+    if (pages.length > 0) {
+      upoPages = pages.length;
+      counters.sessionUpoStored += pages.length;
+    }
+  }
+  if (upoPages !== record.upoPages || invoiceUposDone !== record.invoiceUposDone) {
+    await deps.sessions.update({ ...record, upoPages, invoiceUposDone, updatedAt: clock.now().toISOString() }, record.version);
+  }
+}
+
+/**
+ * The invoice's own UPO. A document accepted as a duplicate (440) has the KSeF number of an earlier
+ * submission, whose UPO lives in that submission's session: found there by hash when it is known.
+ */
+async function invoiceUpo(deps: ProcessUpoDeps, signal: AbortSignal, ref: string, doc: OutgoingDocument): Promise<Uint8Array | null> {
+  if (doc.duplicateOf !== null) {
+    const originalSession = doc.duplicateOf.sessionReferenceNumber;
+    if (originalSession === null) return null;
+    const original = await deps.ksef.findInvoiceByHash(originalSession, doc.contentSha256, signal);
+    if (original === undefined) return null;
+    return Buffer.from((await deps.ksef.downloadInvoiceUpo(originalSession, original.referenceNumber, signal)).xml, 'utf8');
+  }
+  if (doc.invoiceReferenceNumber === null) return null;
+  return Buffer.from((await deps.ksef.downloadInvoiceUpo(ref, doc.invoiceReferenceNumber, signal)).xml, 'utf8');
+}
+
+/** A UPO fetched again may differ in bytes (e.g. a newer signature); the one stored first stays. */
+async function putOnce(store: DocumentStore, key: string, content: Uint8Array): Promise<void> {
+  try {
+    await store.put(key, content);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import type { OutgoingDocument } from '../../domain/documents.js';
+import { StorageError, VersionConflictError } from '../../domain/errors.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DocumentRepository } from '../../ports/document-repository.js';
+import type { DocumentStore } from '../../ports/document-store.js';
+import type { KsefGateway } from '../../ports/ksef-gateway.js';
+import type { KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import type { RunBudget } from './run-budget.js';
+import type { SendDocumentsConfig } from './send-config.js';
+
+export interface SendDocumentsDeps {
+  readonly documents: DocumentRepository;
+  readonly store: DocumentStore;
+  readonly sessions: KsefSessionRepository;
+  readonly ksef: KsefGateway;
+  /** Defaults to the run's clock. */
+  readonly clock?: Clock;
+  readonly config?: Partial<SendDocumentsConfig>;
+}
+
+export interface SendCounters {
+  sent: number;
+  reconciled: number;
+  heldOffline: number;
+  failed: number;
+  sessionsOpened: number;
+  batches: number;
+  returnedToPending: number;
+}
+
+/** What one run of send-documents works with. */
+export interface SendRun {
+  readonly deps: Required<Omit<SendDocumentsDeps, 'config' | 'clock'>>;
+  readonly config: SendDocumentsConfig;
+  readonly clock: Clock;
+  readonly budget: RunBudget;
+  readonly runId: string;
+  readonly counters: SendCounters;
+}
+
+export const BY = 'send-documents';
+
+export const changeAt = (run: SendRun, note?: string) => ({ at: run.clock.now().toISOString(), by: BY, ...(note === undefined ? {} : { note }) });
+
+/**
+ * Stores `next` if the document is still the version it was read as; null when another writer got
+ * there first (the document is left to whoever moved it).
+ */
+export async function updateIfUnchanged(run: SendRun, before: OutgoingDocument, next: OutgoingDocument): Promise<OutgoingDocument | null> {
+  try {
+    return await run.deps.documents.update(next, before.version);
+  } catch (error) {
+    if (error instanceof VersionConflictError) return null;
+    throw error;
+  }
+}
+
+export async function readXml(run: SendRun, doc: OutgoingDocument): Promise<Uint8Array> {
+  const xml = await run.deps.store.get(doc.xmlKey);
+  if (xml === undefined) throw new StorageError(`The XML of document '${doc.id}' is missing from the document store (${doc.xmlKey}).`);
+  return xml;
+}
