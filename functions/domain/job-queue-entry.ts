@@ -49,14 +49,15 @@ export interface EntrySettings {
   readonly rerunDelaySeconds: number;
   /** A run that takes longer is treated as failed (stale lease). Seconds, 10 … 900, default 600. */
   readonly jobTimeoutSeconds: number;
-  /** Automatic restart after the final failure (used by the failure-handling issue). Default true. */
+  /** Automatic restart after the final failure: back to Ready at the next scheduled slot. Default true. */
   readonly autoRestart: boolean;
   readonly notificationRecipients: readonly NotificationRecipient[];
   /** IANA time zone of the schedule; always Europe/Warsaw today, stored so that it is explicit. */
   readonly timeZone: string;
 }
 
-export const RUN_TRIGGERS = ['schedule', 'retry', 'manual'] as const;
+/** `restart`: the automatic restart of an entry in Error at its next scheduled slot (autoRestart). */
+export const RUN_TRIGGERS = ['schedule', 'retry', 'manual', 'restart'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** The lease a run holds on its entry while the entry is InProcess. */
@@ -76,9 +77,12 @@ export interface JobQueueEntry extends EntrySettings {
   /** Random id; a deleted and re-created entry gets a new one. */
   readonly id: string;
   readonly status: EntryStatus;
-  /** UTC ISO-8601 of the next scheduled run; null while On Hold / Error or when expired. */
+  /**
+   * UTC ISO-8601 of the next scheduled run; null while On Hold or when expired. In Error it is the
+   * pending automatic restart (with nextRunTrigger `restart`), else null.
+   */
   readonly nextRunAt: string | null;
-  /** Trigger of the next scheduled run: `retry` after a failed attempt, else `schedule`. */
+  /** Trigger of the next scheduled run: `retry` after a failed attempt, `restart` for an automatic restart, else `schedule`. */
   readonly nextRunTrigger: Exclude<RunTrigger, 'manual'>;
   /** Attempts used in the current failure streak (0 after a success or a set-Ready). */
   readonly attemptsMade: number;

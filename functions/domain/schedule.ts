@@ -256,12 +256,16 @@ export function atExpression(at: Date, timeZone: string): { expression: string; 
 }
 
 /**
- * The schedule an entry should have: ENABLED exactly while the entry is Ready or InProcess
- * (InProcess is a lease on a Ready entry) and has a next run; DISABLED otherwise.
+ * The schedule an entry should have: ENABLED while the entry is Ready or InProcess (InProcess is a
+ * lease on a Ready entry), or in Error with an automatic restart pending (nextRunTrigger `restart`:
+ * the schedule fires the restart at its slot), and has a next run; DISABLED otherwise (OnHold, Error
+ * without a restart, expired). This refines issue 2's "enabled exactly while Ready": without it a
+ * restart would depend on a second mechanism instead of the entry's own schedule.
  * A disabled entry without a next run gets DISABLED_SCHEDULE_PLACEHOLDER as its time.
  */
 export function desiredSchedule(entry: JobQueueEntry): DesiredSchedule {
-  const active = entry.status === 'Ready' || entry.status === 'InProcess';
+  const restartPending = entry.status === 'Error' && entry.nextRunTrigger === 'restart';
+  const active = entry.status === 'Ready' || entry.status === 'InProcess' || restartPending;
   const scheduledFor = entry.nextRunAt ?? DISABLED_SCHEDULE_PLACEHOLDER;
   const { expression, timeZone } = atExpression(new Date(scheduledFor), entry.nextRunAt === null ? 'UTC' : entry.timeZone);
   return {

@@ -10,6 +10,7 @@ import { computeInitialRun, computeNextRun } from './schedule.js';
  *   OnHold ──moveToReady──▶ Ready ──acquireLease(schedule|retry|manual)──▶ InProcess ──finishRun──▶ Ready | Error
  *   Error  ──moveToReady──▶ Ready          (previousStatus = Ready)
  *   OnHold | Error ──acquireLease(manual)──▶ InProcess ──finishRun──▶ back to OnHold | Error
+ *   Error (restart due) ──acquireLease(restart)──▶ Ready, attempts reset ──▶ InProcess   (one write)
  *   Ready | Error ──moveToOnHold──▶ OnHold;  InProcess ──moveToOnHold──▶ InProcess, goes OnHold when the run ends
  *
  * Decisions (and why):
@@ -26,6 +27,15 @@ import { computeInitialRun, computeNextRun } from './schedule.js';
  *   be possible; Ready requested while InProcess is refused unless the run already returns to Ready.
  * - A stale lease (the run outlived its job timeout plus a grace period) is a failed attempt: with
  *   attempts left the entry is retried after the rerun delay, else it goes to Error.
+ * - Automatic restart (autoRestart, N24's "Auto Restart on Error"): the final failure of a Ready
+ *   entry puts it in Error and, when autoRestart is on, keeps its NEXT SCHEDULED SLOT (computeNextRun
+ *   from the failure time) as nextRunAt with nextRunTrigger `restart`. Its schedule stays ENABLED for
+ *   that slot (see desiredSchedule): the schedule is enabled while the entry is Ready, or in Error
+ *   with an automatic restart pending. When the slot fires, acquireLease moves the entry back to
+ *   Ready (attempts reset) and takes the lease in the same write; the run is logged with trigger
+ *   `restart`. Retries are separate: they happen inside a run's attempts, the restart after them.
+ *   OnHold always wins: moveToOnHold clears a pending restart, and an OnHold entry is never restarted.
+ *   A manual run on an entry in Error keeps its pending restart.
  * - Ready with nextRunAt null means the entry has expired (nothing left to run); it stays Ready
  *   with its schedule disabled, so an admin sees why nothing runs.
  */
@@ -126,12 +136,16 @@ export function nextAttempt(entry: JobQueueEntry): number {
 
 /**
  * Takes the lease for run `runId`: Ready → InProcess for every trigger; OnHold/Error → InProcess
- * for a manual run only. The next run time is kept, so the schedule stays as it was.
+ * for a manual run; Error with a pending restart → Ready → InProcess for its `restart` trigger.
+ * The next run time is kept, so the schedule stays as it was.
  */
 export function acquireLease(entry: JobQueueEntry, trigger: RunTrigger, runId: string, now: Date, actor: Actor = RUNNER_ACTOR): JobQueueEntry {
   const previousStatus = entry.status;
   if (previousStatus === 'InProcess') {
     throw new IllegalTransitionError('InProcess', 'InProcess', `The lease is taken by run '${entry.lease?.runId ?? 'unknown'}'.`);
+  }
+  if (previousStatus === 'Error' && trigger === 'restart' && hasPendingRestart(entry)) {
+    return acquireLease(restartFromError(entry, now, actor), trigger, runId, now, actor);
   }
   if (previousStatus !== 'Ready' && trigger !== 'manual') {
     throw new IllegalTransitionError(previousStatus, 'InProcess', `A ${trigger} run needs a Ready entry; the entry is ${previousStatus}.`);
@@ -179,6 +193,10 @@ export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, 
   }
   const base = { ...entry, lease: null, lastRun: lastRunOf(outcome, now), ...touched(now, actor) };
 
+  if (lease.previousStatus === 'Error') {
+    // Back to Error with its pending restart, if any (base keeps nextRunAt and nextRunTrigger).
+    return entry.nextRunTrigger === 'restart' ? { ...base, status: 'Error' } : { ...base, status: 'Error', nextRunAt: null, nextRunTrigger: 'schedule' };
+  }
   if (lease.previousStatus !== 'Ready') {
     return { ...base, status: lease.previousStatus, nextRunAt: null, nextRunTrigger: 'schedule' };
   }
@@ -205,7 +223,54 @@ export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, 
       nextRunTrigger: 'retry',
     };
   }
-  return { ...base, status: 'Error', attemptsMade: lease.attempt, nextRunAt: null, nextRunTrigger: 'schedule' };
+  return { ...base, status: 'Error', attemptsMade: lease.attempt, ...restartAfterFailure(entry, now) };
+}
+
+/** The pending restart of an entry that failed finally at `failedAt`: its next scheduled slot, or none. */
+function restartAfterFailure(entry: JobQueueEntry, failedAt: Date): Pick<JobQueueEntry, 'nextRunAt' | 'nextRunTrigger'> {
+  const slot = entry.autoRestart ? computeNextRun(entry, failedAt) : null;
+  return slot === null ? { nextRunAt: null, nextRunTrigger: 'schedule' } : { nextRunAt: iso(slot), nextRunTrigger: 'restart' };
+}
+
+/** Whether the entry is in Error with an automatic restart pending (its schedule is then enabled). */
+export function hasPendingRestart(entry: JobQueueEntry): boolean {
+  return entry.status === 'Error' && entry.nextRunTrigger === 'restart' && entry.nextRunAt !== null;
+}
+
+/**
+ * Error → Ready for the automatic restart: attempts reset, the restart slot kept as the next run
+ * (trigger `restart`), so that the lease taken next is the restart's. Refused unless a restart is
+ * pending: an entry an admin put OnHold, or one whose restart was cancelled, is never restarted.
+ */
+export function restartFromError(entry: JobQueueEntry, now: Date, actor: Actor = RUNNER_ACTOR): JobQueueEntry {
+  if (!hasPendingRestart(entry)) {
+    throw new IllegalTransitionError(entry.status, 'Ready', 'Only an entry in Error with an automatic restart pending is restarted.');
+  }
+  return { ...entry, status: 'Ready', attemptsMade: 0, ...touched(now, actor) };
+}
+
+/**
+ * The watchdog's repair of a restart that did not happen (its slot passed more than a grace ago:
+ * a lost delivery, a schedule that was missing): Error → Ready now, attempts reset, the run once as
+ * soon as the window allows, still logged as a restart. Refused unless a restart is pending.
+ */
+export function restartMissed(entry: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  const restarted = restartFromError(entry, now, actor);
+  return { ...restarted, nextRunAt: isoOrNull(computeInitialRun(entry, now)), nextRunTrigger: 'restart' };
+}
+
+/**
+ * An entry in Error with autoRestart on but no restart pending (autoRestart switched on after the
+ * failure, or a failure recorded without one): its restart slot is the next scheduled slot after the
+ * last run ended, or the first one from now when that has passed. Unchanged in any other case.
+ */
+export function withRestartScheduled(entry: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  if (entry.status !== 'Error' || !entry.autoRestart || hasPendingRestart(entry)) return entry;
+  const failedAt = entry.lastRun === null ? now : new Date(entry.lastRun.finishedAt);
+  const afterFailure = computeNextRun(entry, failedAt);
+  const slot = afterFailure !== null && afterFailure.getTime() >= now.getTime() ? afterFailure : computeInitialRun(entry, now);
+  if (slot === null) return entry;
+  return { ...entry, nextRunAt: iso(slot), nextRunTrigger: 'restart', ...touched(now, actor) };
 }
 
 /** Ends a stale lease as a failed attempt (see finishRun); throws unless the lease is stale. */
@@ -234,15 +299,25 @@ function recurrenceChanged(before: EntrySettings, after: EntrySettings): boolean
 /**
  * New settings for an entry (any status but InProcess). A Ready entry whose recurrence changed gets
  * its next run recomputed: from the end of its last run when that is still ahead, else from now; a
- * pending retry is kept. Other changes keep the next run.
+ * pending retry is kept. An entry in Error follows its autoRestart: switched off, a pending restart
+ * is cancelled; switched on (or a new recurrence), the restart is (re)computed. Other changes keep
+ * the next run.
  */
 export function withSettings(entry: JobQueueEntry, settings: EntrySettings, now: Date, actor: Actor): JobQueueEntry {
   if (entry.status === 'InProcess') {
     throw new IllegalTransitionError('InProcess', 'InProcess', 'Settings cannot change while the entry is running; try again when the run has finished.');
   }
   const next: JobQueueEntry = { ...entry, ...settings, ...touched(now, actor) };
+  if (entry.status === 'Error') return errorWithSettings(entry, next, now, actor);
   if (entry.status !== 'Ready' || entry.nextRunTrigger === 'retry' || !recurrenceChanged(entry, settings)) return next;
   return { ...next, nextRunAt: isoOrNull(recomputedRun(next, now)) };
+}
+
+/** In Error: autoRestart off cancels a pending restart; on, or a new recurrence, (re)computes it. */
+function errorWithSettings(before: JobQueueEntry, next: JobQueueEntry, now: Date, actor: Actor): JobQueueEntry {
+  if (!next.autoRestart) return { ...next, nextRunAt: null, nextRunTrigger: 'schedule' };
+  if (before.autoRestart && hasPendingRestart(before) && !recurrenceChanged(before, next)) return next;
+  return withRestartScheduled({ ...next, nextRunAt: null, nextRunTrigger: 'schedule' }, now, actor);
 }
 
 function recomputedRun(entry: JobQueueEntry, now: Date): Date | null {

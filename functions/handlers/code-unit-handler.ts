@@ -8,7 +8,7 @@ import { awsRunnerDeps } from '../wiring/aws.js';
 
 /** What may invoke a code unit: its schedule (EventBridge Scheduler) or a run-now (the API). */
 const triggerSchema = z.discriminatedUnion('trigger', [
-  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: z.string().min(1), trigger: z.enum(['schedule', 'retry']), scheduledFor: z.iso.datetime() }),
+  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: z.string().min(1), trigger: z.enum(['schedule', 'retry', 'restart']), scheduledFor: z.iso.datetime() }),
   z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: z.string().min(1), trigger: z.literal('manual'), runId: z.string().min(1), requestedBy: z.string().min(1) }),
 ]);
 

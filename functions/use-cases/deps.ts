@@ -5,6 +5,7 @@ import type { IdGenerator } from '../ports/ids.js';
 import type { RunLauncher } from '../ports/run-launcher.js';
 import type { RunLogRepository } from '../ports/run-log-repository.js';
 import type { ScheduleGateway } from '../ports/schedule-gateway.js';
+import type { RunOutcomeNotifier } from './notify.js';
 
 /** Everything the job-queue use cases need; built by functions/wiring (aws.ts, local.ts) or by tests. */
 export interface JobQueueDeps {
@@ -16,6 +17,15 @@ export interface JobQueueDeps {
   readonly ids: IdGenerator;
 }
 
-export interface RunnerDeps extends Omit<JobQueueDeps, 'launcher'> {
+/** Who is told about run outcomes (failure and recovery e-mails); optional so that tests and tools can leave it out. */
+export interface RunNotifierDeps {
+  /**
+   * Called after a run of a Ready entry ended (final failure or success; never for a retried
+   * attempt), also when a stale lease ends it. Should not throw; if it does, the run logs it and goes on.
+   */
+  readonly notify?: RunOutcomeNotifier;
+}
+
+export interface RunnerDeps extends Omit<JobQueueDeps, 'launcher'>, RunNotifierDeps {
   readonly codeUnit: CodeUnit;
 }

@@ -3,9 +3,9 @@ import { VersionConflictError } from '../domain/errors.js';
 import type { JobQueueEntry } from '../domain/job-queue-entry.js';
 import { describeError } from '../domain/retry-policy.js';
 import { desiredSchedule, type DesiredSchedule } from '../domain/schedule.js';
-import { isLeaseStale, rescheduleMissedRun } from '../domain/transitions.js';
+import { hasPendingRestart, isLeaseStale, rescheduleMissedRun, restartMissed, withRestartScheduled } from '../domain/transitions.js';
 import type { ActualSchedule } from '../ports/schedule-gateway.js';
-import type { JobQueueDeps } from './deps.js';
+import type { JobQueueDeps, RunNotifierDeps } from './deps.js';
 import { recoverStaleLease } from './recover-stale-lease.js';
 
 /*
@@ -15,14 +15,28 @@ import { recoverStaleLease } from './recover-stale-lease.js';
  *  - a stale InProcess lease is ended (its run recorded as an Error, the entry retried or in Error);
  *  - a Ready entry whose next run is more than MISSED_RUN_GRACE_MS in the past did not run (a lost
  *    delivery, a schedule that was missing): it is moved to now, so it runs once; never a burst;
+ *  - an entry in Error whose automatic restart is more than MISSED_RUN_GRACE_MS overdue was not
+ *    restarted (N24's 5-minute watchdog): it is set Ready now (attempts reset) and runs once as soon
+ *    as its window allows, logged as a restart; an entry in Error with autoRestart on but no restart
+ *    pending (autoRestart switched on later) gets its restart scheduled;
  *  - every entry's schedule is compared with desiredSchedule(entry) and put when missing or different
  *    ("Ready but not scheduled" is Business Central's classic failure);
  *  - schedules without an entry (orphans, e.g. a failed remove after a delete) are removed.
- * Entries that are OnHold (or in Error) are never written; only their schedule is made to match
- * (DISABLED). A failure on one entry is reported and does not stop the pass.
+ * Entries that are OnHold are never written (an admin's pause wins), nor entries in Error with
+ * autoRestart off; only their schedule is made to match (DISABLED). A failure on one entry is
+ * reported and does not stop the pass. A stale lease that ends as a final failure is e-mailed
+ * through deps.notify, as the run would have been.
  */
 
-export const REPAIR_KINDS = ['stale-lease-expired', 'missed-run-rescheduled', 'schedule-created', 'schedule-updated', 'orphan-removed'] as const;
+export const REPAIR_KINDS = [
+  'stale-lease-expired',
+  'missed-run-rescheduled',
+  'restart-missed',
+  'restart-scheduled',
+  'schedule-created',
+  'schedule-updated',
+  'orphan-removed',
+] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 
 export interface Repair {
@@ -40,10 +54,10 @@ export interface ReconcileReport {
   readonly failures: ReadonlyArray<{ readonly codeUnit: CodeUnitId; readonly message: string }>;
 }
 
-export type ReconcilerDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules' | 'clock'>;
+export type ReconcilerDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules' | 'clock'> & RunNotifierDeps;
 
 export interface ReconcileOptions {
-  /** A Ready entry whose next run is older than this did not run. Default 5 minutes. */
+  /** A Ready entry whose next run (an Error entry whose restart) is older than this did not run. Default 5 minutes. */
   readonly missedRunGraceMs?: number;
   /** Jitter for the retry of an expired lease, [0, 1). */
   readonly random?: () => number;
@@ -108,6 +122,11 @@ async function reconcileEntry(
   }
 
   const graceMs = options.missedRunGraceMs ?? MISSED_RUN_GRACE_MS;
+  if (entry?.status === 'Error') {
+    const repaired = await repairRestart(deps, entry, now, graceMs);
+    if (repaired.repair !== null) repairs.push(repaired.repair);
+    entry = repaired.entry;
+  }
   if (entry?.status === 'Ready' && entry.nextRunAt !== null && now.getTime() - Date.parse(entry.nextRunAt) > graceMs) {
     const missed = entry.nextRunAt;
     try {
@@ -134,6 +153,31 @@ async function reconcileEntry(
     if (repairs.length === 0) repairs.push({ codeUnit: entry.codeUnit, kind: 'schedule-updated', detail: difference });
   }
   return repairs;
+}
+
+/**
+ * An entry in Error: its overdue restart is done now (Ready, runs once), or a missing restart is
+ * scheduled. No repair when nothing was due, or when the entry changed meanwhile (the next pass judges it).
+ */
+async function repairRestart(
+  deps: ReconcilerDeps,
+  entry: JobQueueEntry,
+  now: Date,
+  graceMs: number,
+): Promise<{ readonly entry: JobQueueEntry | undefined; readonly repair: Repair | null }> {
+  const overdue = hasPendingRestart(entry) && now.getTime() - Date.parse(entry.nextRunAt ?? '') > graceMs;
+  const next = overdue ? restartMissed(entry, now, RECONCILER_ACTOR) : withRestartScheduled(entry, now, RECONCILER_ACTOR);
+  if (next === entry) return { entry, repair: null };
+  try {
+    const stored = await deps.entries.update(next, entry.version);
+    const detail = overdue
+      ? `restart due at ${entry.nextRunAt ?? 'unknown'} did not happen; set Ready, runs once at ${stored.nextRunAt ?? 'no time'}`
+      : `autoRestart is on but no restart was pending; restart at ${stored.nextRunAt ?? 'no time'}`;
+    return { entry: stored, repair: { codeUnit: entry.codeUnit, kind: overdue ? 'restart-missed' : 'restart-scheduled', detail } };
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+    return { entry: await deps.entries.get(entry.codeUnit), repair: null };
+  }
 }
 
 /** What differs between the schedule an entry should have and the one it has, or null. */

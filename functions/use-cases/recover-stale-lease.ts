@@ -1,12 +1,13 @@
 import { VersionConflictError } from '../domain/errors.js';
 import type { JobQueueEntry, RunLogEntry } from '../domain/job-queue-entry.js';
 import { expireStaleLease, finishRun, isLeaseStale, staleLeaseMessage } from '../domain/transitions.js';
-import type { JobQueueDeps } from './deps.js';
+import type { JobQueueDeps, RunNotifierDeps } from './deps.js';
 import { applySchedule } from './apply-schedule.js';
 import { StaleLeaseError } from './run-errors.js';
 import { retryVerdict } from './retry-verdict.js';
+import { tellRunOutcome } from './tell-run-outcome.js';
 
-export type StaleLeaseDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules'>;
+export type StaleLeaseDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules'> & RunNotifierDeps;
 
 export const STALE_LEASE_ACTOR = 'system:stale-lease';
 
@@ -15,8 +16,10 @@ export const STALE_LEASE_ACTOR = 'system:stale-lease';
  * 1. the run's log row is completed as an Error, or written as one when the run crashed before
  *    writing it; a row the run did complete (it crashed after that) is believed instead;
  * 2. the entry is released with a conditional write: a failed attempt retries after the rerun
- *    delay while attempts remain, else Error; a completed Success row finishes it as a success;
- * 3. its schedule is put.
+ *    delay while attempts remain, else Error (with its automatic restart pending when autoRestart is
+ *    on); a completed Success row finishes it as a success;
+ * 3. its schedule is put;
+ * 4. the notifier is told, as the run itself would have (a final failure mails, a retry does not).
  * Returns the stored entry, or undefined when the entry changed meanwhile (the caller re-reads).
  */
 export async function recoverStaleLease(deps: StaleLeaseDeps, entry: JobQueueEntry, now: Date, random: () => number): Promise<JobQueueEntry | undefined> {
@@ -38,6 +41,7 @@ export async function recoverStaleLease(deps: StaleLeaseDeps, entry: JobQueueEnt
     throw error;
   }
   await applySchedule(deps.schedules, stored);
+  if (lease !== null && row !== undefined) await tellRunOutcome(deps, { previousStatus: lease.previousStatus, row, entry: stored });
   return stored;
 }
 

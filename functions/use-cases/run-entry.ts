@@ -2,7 +2,7 @@ import { EntryAlreadyExistsError, VersionConflictError } from '../domain/errors.
 import type { JobQueueEntry, RunCounters, RunLogEntry } from '../domain/job-queue-entry.js';
 import { describeError } from '../domain/retry-policy.js';
 import type { ScheduleInput } from '../domain/schedule.js';
-import { acquireLease, finishRun, isLeaseStale, RUNNER_ACTOR, type RunOutcome } from '../domain/transitions.js';
+import { acquireLease, finishRun, hasPendingRestart, isLeaseStale, RUNNER_ACTOR, type RunOutcome } from '../domain/transitions.js';
 import type { CodeUnitResult } from '../ports/code-unit.js';
 import type { ManualRunRequest } from '../ports/run-launcher.js';
 import { applySchedule } from './apply-schedule.js';
@@ -10,24 +10,29 @@ import type { RunnerDeps } from './deps.js';
 import { recoverStaleLease } from './recover-stale-lease.js';
 import { retryVerdict } from './retry-verdict.js';
 import { JobTimeoutError } from './run-errors.js';
+import { tellRunOutcome, type EndedRun } from './tell-run-outcome.js';
 
 /*
  * THE RUN PROTOCOL, shared by every code unit (one Lambda per code unit on AWS, in-process locally):
  *
  *  1. Read the entry and admit the trigger. Skipped (a row with a skipReason, nothing else changes):
  *     no entry; an entry with another id (deleted and re-created); a lease held by a live run; for a
- *     schedule/retry trigger an entry that is not Ready, or a slot that is not the entry's next run or
- *     still in the future (EventBridge delivers at least once: a late duplicate must not run again).
+ *     schedule/retry/restart trigger an entry that is not Ready (or, for a restart, not in Error with
+ *     that restart pending: an OnHold entry is never restarted), or a slot that is not the entry's
+ *     next run or still in the future (EventBridge delivers at least once: a late duplicate must not
+ *     run again).
  *  2. A stale lease (the run crashed or outlived its job timeout) is recorded as an Error and
  *     released first (recoverStaleLease), then the trigger is admitted again.
  *  3. Take the lease with a conditional write on the version. Losing means the entry changed: read it
- *     again and decide again (usually: another trigger took the lease → Skipped "lease taken").
+ *     again and decide again (usually: another trigger took the lease → Skipped "lease taken"). A
+ *     restart moves the entry from Error to Ready (attempts reset) in this same write.
  *  4. Write the run-log row InProcess, run the code unit with an AbortSignal that fires at the job
  *     timeout, and race it against that timeout so that a hanging code unit is cut off.
  *  5. Complete the row (Success with counters, or Error with message and stack).
  *  6. Finish the entry with a conditional write, re-reading and re-deciding when it loses; when the
  *     lease is no longer ours (a stale-lease check took it), the entry is left to that verdict.
  *  7. Put the entry's schedule (entry first, schedule second; the reconciler repairs a failed put).
+ *  8. Tell the notifier (deps.notify) about a final failure or a success; a retried attempt mails nobody.
  * Nothing here leaves an entry InProcess for ever: whatever fails after step 3 ends in step 6, and
  * if even that cannot be written, the lease goes stale and step 2 (or the reconciler) ends it.
  */
@@ -58,7 +63,7 @@ export const SkipReason = {
   otherEntry: (id: string) => `The entry was deleted and re-created (now '${id}'); this trigger was for the old entry.`,
   wrongCodeUnit: (runs: string) => `This function runs the code unit '${runs}'.`,
   leaseTaken: (runId: string) => `Lease taken: run '${runId}' is still in process.`,
-  notReady: (status: string) => `The entry is ${status}; only a Ready entry runs on its schedule.`,
+  notReady: (status: string) => `The entry is ${status}; only a Ready entry (or one in Error with an automatic restart pending) runs on its schedule.`,
   notTheNextRun: (scheduledFor: string, nextRunAt: string | null) =>
     `Not due: this trigger is for ${scheduledFor} but the entry's next run is ${nextRunAt ?? 'not scheduled'} (a duplicate or outdated delivery).`,
   notYetDue: (nextRunAt: string) => `Not due yet: the entry's next run is ${nextRunAt}.`,
@@ -75,7 +80,8 @@ export function admit(entry: JobQueueEntry | undefined, trigger: RunTriggerInput
     return isLeaseStale(entry, now) ? { kind: 'stale' } : { kind: 'skip', reason: SkipReason.leaseTaken(entry.lease?.runId ?? 'unknown') };
   }
   if (trigger.trigger === 'manual') return { kind: 'run' };
-  if (entry.status !== 'Ready') return { kind: 'skip', reason: SkipReason.notReady(entry.status) };
+  const restart = trigger.trigger === 'restart' && hasPendingRestart(entry);
+  if (entry.status !== 'Ready' && !restart) return { kind: 'skip', reason: SkipReason.notReady(entry.status) };
   if (entry.nextRunAt === null || Date.parse(entry.nextRunAt) !== Date.parse(trigger.scheduledFor)) {
     return { kind: 'skip', reason: SkipReason.notTheNextRun(trigger.scheduledFor, entry.nextRunAt) };
   }
@@ -187,13 +193,20 @@ async function execute(
     ? { kind: 'success', runId: lease.runId, counters: result.counters }
     : { kind: 'failure', runId: lease.runId, errorMessage: row.errorMessage ?? describeError(result.error).message };
   let finished: JobQueueEntry | undefined;
+  let ended: EndedRun | undefined;
   try {
-    finished = await finishEntry(deps, leased, outcome, result, end, random);
-    if (finished !== undefined) await applySchedule(deps.schedules, finished);
+    const stored = await finishEntry(deps, leased, outcome, result, end, random);
+    finished = stored?.entry;
+    if (stored !== undefined) {
+      await applySchedule(deps.schedules, stored.entry);
+      ended = { previousStatus: stored.previousStatus, row, entry: stored.entry };
+    }
   } catch (error) {
     // The lease goes stale and is ended by the next trigger or the reconciler; the row is complete.
     console.error(`Run '${lease.runId}' of '${leased.codeUnit}' could not finish its entry.`, error);
   }
+  // When the lease was not ours any more, the stale-lease recovery that took it has told the notifier.
+  if (ended !== undefined) await tellRunOutcome(deps, ended);
   try {
     await options.onFinished?.({ row, entry: finished });
   } catch (error) {
@@ -276,7 +289,10 @@ async function completeRow(deps: RunnerDeps, started: RunLogEntry, result: Resul
   }
 }
 
-/** Step 6: finish the entry, re-reading after a lost conditional write; undefined when the lease is not ours any more. */
+/**
+ * Step 6: finish the entry, re-reading after a lost conditional write; undefined when the lease is
+ * not ours any more. `previousStatus` is the lease's at the finish (an admin may have asked for OnHold meanwhile).
+ */
 async function finishEntry(
   deps: RunnerDeps,
   leased: JobQueueEntry,
@@ -284,13 +300,14 @@ async function finishEntry(
   result: Result,
   end: Date,
   random: () => number,
-): Promise<JobQueueEntry | undefined> {
+): Promise<{ readonly entry: JobQueueEntry; readonly previousStatus: EndedRun['previousStatus'] } | undefined> {
   let current: JobQueueEntry | undefined = leased;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     if (current === undefined || current.status !== 'InProcess' || current.lease?.runId !== outcome.runId) return undefined;
     const verdict = result.ok ? null : retryVerdict(current, current.lease.attempt, result.error, random);
     try {
-      return await deps.entries.update(finishRun(current, outcome, end, verdict), current.version);
+      const entry = await deps.entries.update(finishRun(current, outcome, end, verdict), current.version);
+      return { entry, previousStatus: current.lease.previousStatus };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       current = await deps.entries.get(leased.codeUnit);

@@ -159,7 +159,7 @@ function parseInput(name: string, text: string | undefined): ScheduleInput {
     typeof input.codeUnit === 'string' &&
     isCodeUnitId(input.codeUnit) &&
     typeof input.entryId === 'string' &&
-    (input.trigger === 'schedule' || input.trigger === 'retry') &&
+    (input.trigger === 'schedule' || input.trigger === 'retry' || input.trigger === 'restart') &&
     typeof input.scheduledFor === 'string';
   if (!valid) throw new ScheduleGatewayError(`Schedule '${name}' has an input that is not a schedule input.`);
   return value as ScheduleInput;

@@ -10,6 +10,9 @@ import {
   moveToOnHold,
   moveToReady,
   rescheduleMissedRun,
+  restartFromError,
+  restartMissed,
+  withRestartScheduled,
   withSettings,
 } from '../../../functions/domain/transitions.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
@@ -185,13 +188,24 @@ describe('finishRun', () => {
     expect(finished).toMatchObject({ status: 'Ready', attemptsMade: 1, nextRunAt: '2026-03-02T08:01:00.000Z', nextRunTrigger: 'retry' });
   });
 
-  it('the final failure puts the entry in Error without a next run', () => {
+  it('the final failure of an entry without automatic restart puts it in Error without a next run', () => {
     // Prepare
-    const leased = acquireLease({ ...ready, attemptsMade: 2 }, 'retry', 'run-3', NOW);
+    const leased = acquireLease({ ...ready, attemptsMade: 2, autoRestart: false }, 'retry', 'run-3', NOW);
     // Act
     const finished = finishRun(leased, { kind: 'failure', runId: 'run-3', errorMessage: 'boom' }, NOW, { retry: false });
     // Assess
-    expect(finished).toMatchObject({ status: 'Error', attemptsMade: 3, nextRunAt: null, lease: null });
+    expect(finished).toMatchObject({ status: 'Error', attemptsMade: 3, nextRunAt: null, nextRunTrigger: 'schedule', lease: null });
+  });
+
+  it('the final failure of an entry with automatic restart puts it in Error with the restart at its next scheduled slot', () => {
+    // Prepare
+    const daily = { ...ready, recurrence: { ...hourly, minutesBetweenRuns: 1440, startingTime: '06:00', endingTime: '18:00' } };
+    const leased = acquireLease({ ...daily, attemptsMade: 2 }, 'retry', 'run-3', NOW);
+    const failedAt = plusMs(NOW, 5 * 60_000);
+    // Act
+    const finished = finishRun(leased, { kind: 'failure', runId: 'run-3', errorMessage: 'boom' }, failedAt, { retry: false });
+    // Assess: the next daily slot is tomorrow 06:00 in Warsaw (05:00 UTC).
+    expect(finished).toMatchObject({ status: 'Error', attemptsMade: 3, nextRunAt: '2026-03-03T05:00:00.000Z', nextRunTrigger: 'restart', lease: null });
   });
 
   it('a run that does not hold the lease cannot finish the entry', () => {
@@ -232,7 +246,9 @@ describe('stale leases', () => {
     // Assess
     expect(retried).toMatchObject({ status: 'Ready', nextRunTrigger: 'retry', attemptsMade: 1, lease: null });
     expect(retried.lastRun?.errorMessage).toMatch(/did not finish within its job timeout/);
-    expect(failed).toMatchObject({ status: 'Error', nextRunAt: null, lease: null });
+    expect(failed).toMatchObject({ status: 'Error', nextRunTrigger: 'restart', lease: null });
+    // A daily entry: its next slot is a day after the stale lease was found.
+    expect(failed.nextRunAt).toBe('2026-03-03T08:03:00.000Z');
   });
 
   it('a lease that is not stale cannot be expired', () => {
@@ -289,5 +305,89 @@ describe('settings, deletion and missed runs', () => {
     const rescheduled = rescheduleMissedRun(entry, NOW, 'system:reconciler');
     // Assess
     expect(rescheduled.nextRunAt).toBe(NOW.toISOString());
+  });
+});
+
+describe('automatic restart', () => {
+  const failedAt = '2026-03-02T08:00:00.000Z';
+  const inError = makeEntry({
+    status: 'Error',
+    recurrence: hourly,
+    attemptsMade: 3,
+    nextRunAt: '2026-03-02T09:00:00.000Z',
+    nextRunTrigger: 'restart',
+    lastRun: { runId: 'r', status: 'Error', finishedAt: failedAt, errorMessage: 'boom' },
+  });
+  const atSlot = new Date('2026-03-02T09:00:00.000Z');
+
+  it('the restart trigger moves an entry in Error back to Ready with its attempts reset and takes the lease in one step', () => {
+    // Act
+    const leased = acquireLease(inError, 'restart', 'run-r', atSlot);
+    // Assess
+    expect(leased).toMatchObject({ status: 'InProcess', attemptsMade: 0, lease: { trigger: 'restart', attempt: 1, previousStatus: 'Ready' } });
+  });
+
+  it('a restart that fails again retries within its attempts and ends with the next restart pending', () => {
+    // Prepare
+    const leased = acquireLease(inError, 'restart', 'run-r', atSlot);
+    // Act
+    const retried = finishRun(leased, { kind: 'failure', runId: 'run-r', errorMessage: 'again' }, atSlot, { retry: true, delayMs: 30_000 });
+    // Assess
+    expect(retried).toMatchObject({ status: 'Ready', attemptsMade: 1, nextRunTrigger: 'retry', nextRunAt: '2026-03-02T09:00:30.000Z' });
+  });
+
+  it('an entry put On Hold is never restarted: its pending restart is cleared and a restart trigger is refused', () => {
+    // Act
+    const held = moveToOnHold(inError, NOW, 'admin');
+    // Assess
+    expect(held).toMatchObject({ status: 'OnHold', nextRunAt: null, nextRunTrigger: 'schedule' });
+    expect(() => acquireLease(held, 'restart', 'run-r', atSlot)).toThrow(IllegalTransitionError);
+    expect(() => restartFromError(held, atSlot)).toThrow(IllegalTransitionError);
+  });
+
+  it('an entry in Error without a pending restart is not restarted', () => {
+    // Prepare
+    const stuck = { ...inError, nextRunAt: null, nextRunTrigger: 'schedule' as const };
+    // Act
+    const act = () => acquireLease(stuck, 'restart', 'run-r', atSlot);
+    // Assess
+    expect(act).toThrow(IllegalTransitionError);
+  });
+
+  it('a manual run on an entry in Error returns it to Error with its restart still pending', () => {
+    // Prepare
+    const leased = acquireLease(inError, 'manual', 'run-m', NOW);
+    // Act
+    const finished = finishRun(leased, { kind: 'success', runId: 'run-m', counters: {} }, NOW, null);
+    // Assess
+    expect(finished).toMatchObject({ status: 'Error', nextRunAt: '2026-03-02T09:00:00.000Z', nextRunTrigger: 'restart' });
+  });
+
+  it('switching autoRestart off cancels a pending restart, and switching it on schedules one', () => {
+    // Act
+    const off = withSettings(inError, { ...inError, autoRestart: false }, NOW, 'admin');
+    const on = withSettings(off, { ...off, autoRestart: true }, NOW, 'admin');
+    // Assess
+    expect(off).toMatchObject({ status: 'Error', nextRunAt: null, nextRunTrigger: 'schedule' });
+    expect(on).toMatchObject({ status: 'Error', nextRunAt: '2026-03-02T09:00:00.000Z', nextRunTrigger: 'restart' });
+  });
+
+  it('a restart scheduled long after the failure runs from now, not in the past', () => {
+    // Prepare
+    const stuck = { ...inError, nextRunAt: null, nextRunTrigger: 'schedule' as const };
+    const muchLater = new Date('2026-03-02T12:34:00.000Z');
+    // Act
+    const scheduled = withRestartScheduled(stuck, muchLater, 'system:reconciler');
+    // Assess
+    expect(scheduled).toMatchObject({ nextRunAt: muchLater.toISOString(), nextRunTrigger: 'restart' });
+  });
+
+  it('a missed restart sets the entry Ready now, attempts reset, still run as a restart', () => {
+    // Prepare
+    const late = new Date('2026-03-02T09:10:00.000Z');
+    // Act
+    const restarted = restartMissed(inError, late, 'system:reconciler');
+    // Assess
+    expect(restarted).toMatchObject({ status: 'Ready', attemptsMade: 0, nextRunAt: late.toISOString(), nextRunTrigger: 'restart' });
   });
 });

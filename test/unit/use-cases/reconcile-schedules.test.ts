@@ -62,7 +62,7 @@ describe('the reconciler', () => {
   it('records a stale lease as an Error and lets the entry recover', async () => {
     // Prepare
     const h = makeHarness();
-    const seeded = await h.seed({ status: 'Ready', nextRunAt: START, jobTimeoutSeconds: 60, maxAttempts: 1 });
+    const seeded = await h.seed({ status: 'Ready', nextRunAt: START, jobTimeoutSeconds: 60, maxAttempts: 1, autoRestart: false });
     await h.entries.update(acquireLease(seeded, 'schedule', 'crashed-run', h.clock.now()), seeded.version);
     await h.runs.start(makeRunLogEntry({ runId: 'crashed-run', entryId: seeded.id, startedAt: START }));
     h.clock.advance(60_000 + LEASE_GRACE_MS + 1);

@@ -226,10 +226,10 @@ describe('the run protocol', () => {
     expect(await h.entry()).toMatchObject({ status: 'Ready', lease: null, lastRun: { runId: manual.runId, status: 'Success' } });
   });
 
-  it('retries use the attempts and the growing rerun delay, and end in Error after the maximum attempts', async () => {
+  it('retries use the attempts and the growing rerun delay, and without automatic restart end in Error after the maximum attempts', async () => {
     // Prepare
     const h = makeHarness();
-    await h.seed({ ...readyNow, maxAttempts: 3, rerunDelaySeconds: 60 });
+    await h.seed({ ...readyNow, maxAttempts: 3, rerunDelaySeconds: 60, autoRestart: false });
     h.codeUnit.behaviour = async () => {
       throw new Error('still down');
     };
@@ -256,7 +256,7 @@ describe('the run protocol', () => {
   it('an error that a retry cannot fix goes to Error at once', async () => {
     // Prepare
     const h = makeHarness();
-    await h.seed({ ...readyNow, maxAttempts: 5 });
+    await h.seed({ ...readyNow, maxAttempts: 5, autoRestart: false });
     h.codeUnit.behaviour = async () => {
       throw new NonRetryableError('KSeF refused the credentials');
     };
