@@ -96,4 +96,170 @@ describe('send-documents against the KSeF simulator', () => {
     expect(byNumber.get(correction)?.history.find((h) => h.status === 'Sending')?.at).toBeDefined();
     expect(heldBySimulator(sim, correction)).toBe(1);
   });
+
+  it('a response lost after the send is reconciled by hash: the document is Sent and the simulator holds the invoice once', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const [number = ''] = numbers(1);
+    await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    sim.faults.set({ loseResponses: { count: 1, match: '^POST /sessions/online/[^/]+/invoices$' } });
+    // Act
+    const result = await sender(world).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 0, reconciled: 1, failed: 0 });
+    expect((await world.all())[0]).toMatchObject({ status: 'Sent', invoiceReferenceNumber: expect.stringContaining('-EE-') });
+    expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('a run killed between the send and its record is completed by the next run without sending anything twice', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(4);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    let sentRecords = 0;
+    const dying: DocumentRepository = {
+      create: (d) => world.documents.create(d),
+      get: (id) => world.documents.get(id),
+      findByKey: (k) => world.documents.findByKey(k),
+      list: (q) => world.documents.list(q),
+      update: async (next, version) => {
+        if (next.status === 'Sent' && ++sentRecords === 2) throw new Error('the process died');
+        return world.documents.update(next, version);
+      },
+    };
+    // Act: the first run dies after KSeF took the 2nd invoice; the next one runs in a new container.
+    const killed = sender(world, {}, dying).run(world.context());
+    await expect(killed).rejects.toThrow('the process died');
+    const statusesAfterKill = (await world.all()).map((d) => d.status);
+    const next = createSendDocumentsCodeUnit({ documents: world.documents, store: world.store, sessions: world.sessions, ksef: world.newGateway(), config: { batchThreshold: 10 } });
+    const result = await next.run(world.context());
+    await sim.settle();
+    // Assess
+    expect(statusesAfterKill).toEqual(['Sent', 'Sending', 'Pending', 'Pending']);
+    expect(result.counters).toMatchObject({ reconciled: 1, sent: 2, returnedToPending: 0 });
+    expect((await world.all()).map((d) => d.status)).toEqual(['Sent', 'Sent', 'Sent', 'Sent']);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('a run aborted in the middle leaves its in-doubt document in Sending; the next run closes the session, finds it absent and sends it once', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(3);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    const controller = new AbortController();
+    // The job timeout strikes as the 2nd invoice is about to go: its outcome is unknown to the run.
+    let sends = 0;
+    const ksef = world.newGateway();
+    const original = ksef.sendInvoice.bind(ksef);
+    ksef.sendInvoice = async (ref, invoice, signal) => {
+      if (++sends === 2) {
+        controller.abort(new Error('job timeout'));
+        signal?.throwIfAborted();
+      }
+      return original(ref, invoice, signal);
+    };
+    // Act
+    const aborted = await createSendDocumentsCodeUnit({ documents: world.documents, store: world.store, sessions: world.sessions, ksef, config: { batchThreshold: 10 } }).run(world.context({ signal: controller.signal }));
+    const afterAbort = (await world.all()).map((d) => d.status);
+    const next = await createSendDocumentsCodeUnit({ documents: world.documents, store: world.store, sessions: world.sessions, ksef: world.newGateway(), config: { batchThreshold: 10 } }).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(aborted.counters).toMatchObject({ sent: 1, failed: 1 });
+    expect(afterAbort).toEqual(['Sent', 'Sending', 'Pending']);
+    expect(next.counters).toMatchObject({ returnedToPending: 1, sent: 2 });
+    expect((await world.all()).map((d) => d.status)).toEqual(['Sent', 'Sent', 'Sent']);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('in a 429 storm the client waits Retry-After and every invoice is sent once', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(3);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    sim.faults.set({ tooManyRequests: { count: 3, retryAfterSeconds: 2, match: '^POST /sessions/online/[^/]+/invoices$' } });
+    const before = time.clock.now().getTime();
+    // Act
+    const result = await sender(world).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 3, failed: 0 });
+    expect(time.clock.now().getTime() - before).toBeGreaterThanOrEqual(6_000);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('when a Retry-After is longer than a run may wait the run stops sending, proves the invoice in doubt absent, and the next run sends the rest once', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(3);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    // The 2nd send meets a 10-minute Retry-After: the client refuses to wait that long (its maxWaitMs).
+    let posts = 0;
+    const ksef = world.newGateway();
+    const original = ksef.sendInvoice.bind(ksef);
+    ksef.sendInvoice = (ref, invoice, signal) => {
+      if (++posts === 2) sim.faults.set({ tooManyRequests: { count: 4, retryAfterSeconds: 600, match: '^POST /sessions/online/[^/]+/invoices$' } });
+      return original(ref, invoice, signal);
+    };
+    // Act
+    const stormy = await createSendDocumentsCodeUnit({ documents: world.documents, store: world.store, sessions: world.sessions, ksef, config: { batchThreshold: 10 } }).run(world.context());
+    const afterStorm = (await world.all()).map((d) => d.status);
+    sim.faults.clear();
+    const next = await sender(world).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(stormy.counters).toMatchObject({ sent: 1, failed: 1, returnedToPending: 1 });
+    expect(afterStorm).toEqual(['Sent', 'Pending', 'Pending']);
+    expect(next.counters).toMatchObject({ sent: 2, returnedToPending: 0 });
+    expect((await world.all()).map((d) => d.status)).toEqual(['Sent', 'Sent', 'Sent']);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('holds an invoice issued before today (KSeF would mark it offline) for an admin and sends the rest', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const [late = '', current = ''] = numbers(2);
+    await world.submit(makeInvoiceXml({ number: late, issueDate: '2026-01-15' }));
+    await world.submit(makeInvoiceXml({ number: current, issueDate: today(time) }));
+    // Act
+    const result = await sender(world).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 1, heldOffline: 1 });
+    const held = (await world.all()).find((d) => d.fields.invoiceNumber === late);
+    expect(held).toMatchObject({ status: 'Held', heldReason: expect.stringContaining('offline') });
+    expect(heldBySimulator(sim, late)).toBe(0);
+  });
+
+  it('with the sendAsOffline policy sends such an invoice declared offline and records the flag', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const [late = ''] = numbers(1);
+    await world.submit(makeInvoiceXml({ number: late, issueDate: '2026-01-15' }));
+    // Act
+    const result = await sender(world, { offlinePolicy: 'sendAsOffline' }).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 1, heldOffline: 0 });
+    expect((await world.all())[0]).toMatchObject({ status: 'Sent', offlineMode: true });
+    expect([...sim.state.invoicesByKsefNumber.values()].find((i) => i.facts.invoiceNumber === late)?.invoicingMode).toBe('Offline');
+  });
+
+  it('with nothing to do it makes no KSeF request at all', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    // Act
+    const result = await sender(world).run(world.context());
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 0, sessionsOpened: 0 });
+    expect(world.ksefRequests()).toEqual([]);
+  });
 });
