@@ -17,4 +17,11 @@ export const AWS_ENV = {
   senderAddress: 'SENDER_ADDRESS',
   /** The SES configuration set every notification is sent with. */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /**
+   * The S3 bucket of the document blobs (code units and API only). Object keys are exactly
+   * `documentBlobKeys` (`outgoing/…`, `incoming/…`, `upo/…`), no prefix: IAM grants are per prefix.
+   */
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  /** ARN of the Secrets Manager secret with the KSeF credentials (code units only; never the value). */
+  ksefSecretArn: 'KSEF_SECRET_ARN',
 } as const;
