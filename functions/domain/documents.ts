@@ -353,6 +353,8 @@ export interface LedgerRow {
   /** The outgoing document id, when this system holds it. */
   readonly documentId: string | null;
   readonly flags: readonly LedgerFlag[];
+  /** Why the row is flagged, for the admin (set by update-ledgers only while `flags` is not empty). */
+  readonly flagReason?: string;
   readonly updatedAt: string;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpKsefGateway } from '../../../../functions/adapters/ksef/client/http-ksef-gateway.js';
 import type { Timer } from '../../../../functions/adapters/ksef/client/http/rate-budget.js';
 import { MemoryDocumentRepository } from '../../../../functions/adapters/memory/memory-document-repository.js';
@@ -7,10 +8,12 @@ import { MemoryLedgerRepository } from '../../../../functions/adapters/memory/me
 import { MemorySyncStateRepository } from '../../../../functions/adapters/memory/memory-sync-state-repository.js';
 import { fa3Parser } from '../../../../functions/adapters/xml/fa3-parser.js';
 import type { CodeUnitId } from '../../../../functions/domain/catalogue.js';
+import { moveToSending, newOutgoingDocument, recordAccepted, recordSent, type OutgoingDocument } from '../../../../functions/domain/documents.js';
 import type { RunTrigger } from '../../../../functions/domain/job-queue-entry.js';
 import type { ManualClock } from '../../../../functions/ksef-sim/clock.js';
 import type { KsefSimulator } from '../../../../functions/ksef-sim/simulator.js';
 import type { CodeUnitContext } from '../../../../functions/ports/code-unit.js';
+import type { DocumentRepository } from '../../../../functions/ports/document-repository.js';
 import { makeEntry } from '../../../helpers/entry-factory.js';
 
 /** The company this system acts for in the inbound tests (a valid NIP). */
@@ -60,4 +63,46 @@ export function runContext(codeUnit: CodeUnitId, clock: ManualClock, options: { 
     deadline: new Date(clock.now().getTime() + timeoutMs),
     signal: options.signal ?? new AbortController().signal,
   };
+}
+
+/**
+ * An invoice the company sent and KSeF accepted: stored in the simulator as the company's sale and
+ * recorded locally as an Accepted document with KSeF's number, as send-documents and
+ * process-sessions leave it.
+ */
+export async function acceptedSale(
+  sim: KsefSimulator,
+  documents: DocumentRepository,
+  options: { sellerNip: string; invoiceNumber: string; id: string },
+): Promise<OutgoingDocument> {
+  const stored = await sim.seedIncomingInvoice({ sellerNip: options.sellerNip, buyerNip: CUSTOMER_NIP, invoiceNumber: options.invoiceNumber });
+  const accepted = await recordedDocument(documents, stored.xml, options.id, 'Accepted', { ksefNumber: stored.ksefNumber, acquisitionDate: stored.acquisitionDate.toISOString() });
+  return accepted;
+}
+
+/** A local outgoing document for `xml`, moved to `status` (Accepted with the given KSeF number). */
+export async function recordedDocument(
+  documents: DocumentRepository,
+  xml: Uint8Array,
+  id: string,
+  status: 'Sent' | 'Accepted',
+  ksef: { ksefNumber: string; acquisitionDate: string } = { ksefNumber: '', acquisitionDate: '' },
+): Promise<OutgoingDocument> {
+  const text = new TextDecoder().decode(xml);
+  const at = '2026-03-02T08:00:00.000Z';
+  const by = 'test';
+  const created = newOutgoingDocument({
+    id,
+    fields: fa3Parser.parse(text),
+    contentSha256: createHash('sha256').update(xml).digest('base64'),
+    sizeBytes: xml.byteLength,
+    xmlKey: `outgoing/${id}.xml`,
+    submittedBy: by,
+    at,
+  });
+  let doc = (await documents.create(created)).document;
+  doc = await documents.update(moveToSending(doc, { at, by, sessionReferenceNumber: 'session-1' }), doc.version);
+  doc = await documents.update(recordSent(doc, { at, by, sessionReferenceNumber: 'session-1', invoiceReferenceNumber: `inv-${id}` }), doc.version);
+  if (status === 'Accepted') doc = await documents.update(recordAccepted(doc, { at, by, ...ksef }), doc.version);
+  return doc;
 }
