@@ -28,10 +28,16 @@ export interface RunningLocalApiServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Room for the largest invoice KSeF takes (3 MB with attachments); API Gateway's own limit is 10 MB. */
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 29_000;
 const ANONYMOUS_ROUTES = new Set(['GET /openapi.json']);
 const TEXT_MEDIA_TYPE = /^(text\/|application\/([\w.-]+\+)?(json|xml)|application\/x-www-form-urlencoded)/i;
+/**
+ * XML travels base64-encoded, byte for byte: an invoice's bytes are what is hashed, stored and sent
+ * to KSeF, so they must not be decoded here (invalid UTF-8 would silently become U+FFFD).
+ */
+const XML_MEDIA_TYPE = /^(text|application)\/([\w.-]+\+)?xml\s*(;|$)/i;
 
 class BodyTooLargeError extends Error {}
 
@@ -83,7 +89,8 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, now: D
   const rawQueryString = queryAt < 0 ? '' : rawUrl.slice(queryAt + 1);
   const headers = headersOf(request);
   const method = (request.method ?? 'GET').toUpperCase();
-  const isText = body.length === 0 || TEXT_MEDIA_TYPE.test(headers['content-type'] ?? '');
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || (TEXT_MEDIA_TYPE.test(contentType) && !XML_MEDIA_TYPE.test(contentType));
   return {
     version: '2.0',
     routeKey: '$default',

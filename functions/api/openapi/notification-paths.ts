@@ -18,6 +18,8 @@ export function notificationPaths(): Json {
         'Add the address as a global recipient, or change its language.',
         { ...tagged, requestBody: body('PutGlobalRecipientRequest', ['application/json']) },
         { 201: json('GlobalRecipient', 'Added.', ['Location']), 200: json('GlobalRecipient', 'It was a recipient already; its language is replaced.', ['Location']) },
+        // A path that is not valid percent-encoding names no resource.
+        [404],
       ),
       delete: operation('deleteGlobalRecipient', 'Remove the address from the global recipients.', tagged, { 204: { description: 'Removed.' } }, [404]),
     },
