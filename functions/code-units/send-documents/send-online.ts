@@ -36,7 +36,8 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
   for (const doc of docs) {
     if (!run.budget.hasTime()) break;
     const xml = await readXml(run, doc);
-    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run), sessionReferenceNumber: ref }));
+    const note = doc.offlineMode ? 'sent declared offline (offlineMode): its issue date is before the send date' : undefined;
+    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, note), sessionReferenceNumber: ref }));
     if (intent === null) continue;
     let sent;
     try {
