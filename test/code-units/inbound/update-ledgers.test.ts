@@ -53,7 +53,7 @@ function counting(gateway: KsefGateway): { gateway: KsefGateway; queries: () => 
   return { gateway: counted, queries: () => queries };
 }
 
-function setup(nip: string, stores = memoryStores()) {
+function setup(nip: string, stores: Omit<UpdateLedgersDeps, 'ksef'> = memoryStores()) {
   const ksef = counting(gatewayFor(sim, nip));
   const deps: UpdateLedgersDeps = { ...stores, ksef: ksef.gateway };
   return { stores, ksef, unit: updateLedgersCodeUnit(deps) };
