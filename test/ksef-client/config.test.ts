@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { credentialsFromSecret, ksefConfigFromEnv } from '../../functions/adapters/ksef/client/config-from-env.js';
+import { ksefConfigFromEnv } from '../../functions/adapters/ksef/client/config-from-env.js';
+import { credentialsFromSecret } from '../../functions/adapters/ksef/client/credentials-from-secret.js';
 import { KSEF_BASE_URLS, parseKsefEnvironment } from '../../functions/adapters/ksef/client/environment.js';
 import { KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
 
@@ -40,10 +41,10 @@ describe('KSeF client configuration', () => {
     await expect(ksefConfigFromEnv({ KSEF_NIP: '5265877635' })).rejects.toThrow(KsefConfigurationError);
   });
 
-  it('the Secrets Manager secret may hold a token, PEM pair or PKCS#12', () => {
+  it('the Secrets Manager secret may hold a token or a PEM certificate and key', () => {
     expect(credentialsFromSecret({ token: 't' })).toEqual({ kind: 'token', token: 't' });
     expect(credentialsFromSecret({ certificatePem: 'C', privateKeyPem: 'K' })).toEqual({ kind: 'certificate', certificatePem: 'C', privateKeyPem: 'K' });
-    expect(credentialsFromSecret({ pkcs12Base64: 'AQI=', pkcs12Password: 'p' })).toMatchObject({ kind: 'pkcs12', password: 'p' });
+    expect(credentialsFromSecret({ token: 't', certificatePem: 'C', privateKeyPem: 'K' })).toMatchObject({ kind: 'certificate' });
     expect(() => credentialsFromSecret({ nothing: true })).toThrow(KsefConfigurationError);
   });
 });

@@ -6,6 +6,7 @@ import { validateXML } from 'xmllint-wasm';
 import { readFileSync } from 'node:fs';
 import { buildAuthTokenRequest } from '../../functions/adapters/ksef/client/auth/auth-token-request.js';
 import { loadSigningIdentity } from '../../functions/adapters/ksef/client/auth/credentials.js';
+import { credentialsFromPkcs12 } from '../../functions/adapters/ksef/client/auth/pkcs12.js';
 import { createTestCertificate } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
 import { signXades, withEcdsa } from '../../functions/adapters/ksef/client/auth/xades-sign.js';
 import { KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
@@ -76,10 +77,16 @@ describe('XAdES signing of the AuthTokenRequest', () => {
     const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(cert.privateKeyPem), [forge.pki.certificateFromPem(cert.certificatePem)], 'sekret', { algorithm: 'aes256' });
     const bytes = Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
     // Act
-    const identity = await loadSigningIdentity({ kind: 'pkcs12', pkcs12: bytes, password: 'sekret' });
+    const identity = await loadSigningIdentity(credentialsFromPkcs12(bytes, 'sekret'));
     // Assess
     expect(identity.certificate.subject).toContain(`VATPL-${NIP}`);
     expect(verify(signXades(unsigned(), identity, new Date()), cert.certificatePem)).toBe(true);
+  });
+
+  it('a PKCS#12 file with the wrong password is a configuration error', async () => {
+    const cert = await createTestCertificate({ nip: NIP, keyType: 'RSA' });
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(cert.privateKeyPem), [forge.pki.certificateFromPem(cert.certificatePem)], 'sekret', { algorithm: 'aes256' });
+    expect(() => credentialsFromPkcs12(Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'), 'wrong')).toThrow(KsefConfigurationError);
   });
 
   it('a key that does not belong to the certificate is refused with a configuration error', async () => {

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { KsefCredentials } from './auth/credentials.js';
+import { credentialsFromPkcs12 } from './auth/pkcs12.js';
 import { nipSchema, type KsefEnvironmentInput } from './environment.js';
 import { KsefConfigurationError } from './http/errors.js';
 
-/** Environment variable names the wiring reads (secrets come from Secrets Manager on AWS; see KSEF_SECRET_FIELDS). */
+/** Environment variable names local mode reads (on AWS the credentials come from Secrets Manager: credentials-from-secret.ts). */
 export const KSEF_ENV_VARS = {
   env: 'KSEF_ENV',
   baseUrl: 'KSEF_BASE_URL',
@@ -16,25 +17,6 @@ export const KSEF_ENV_VARS = {
   pkcs12Path: 'KSEF_P12_PATH',
   pkcs12Password: 'KSEF_P12_PASSWORD',
 } as const;
-
-/** The JSON fields of the KSeF credentials secret (one of: token; certificatePem + privateKeyPem; pkcs12Base64 + pkcs12Password). */
-export const ksefSecretSchema = z.union([
-  z.object({ token: z.string().min(1) }),
-  z.object({ certificatePem: z.string().min(1), privateKeyPem: z.string().min(1), privateKeyPassphrase: z.string().optional() }),
-  z.object({ pkcs12Base64: z.string().min(1), pkcs12Password: z.string() }),
-]);
-
-export type KsefSecret = z.infer<typeof ksefSecretSchema>;
-
-/** Credentials from the parsed secret; the certificate path is preferred when both are present. */
-export function credentialsFromSecret(secret: unknown): KsefCredentials {
-  const parsed = ksefSecretSchema.safeParse(secret);
-  if (!parsed.success) throw new KsefConfigurationError('The KSeF secret must hold token, or certificatePem + privateKeyPem, or pkcs12Base64 + pkcs12Password');
-  const s = parsed.data;
-  if ('certificatePem' in s) return { kind: 'certificate', certificatePem: s.certificatePem, privateKeyPem: s.privateKeyPem, ...(s.privateKeyPassphrase ? { passphrase: s.privateKeyPassphrase } : {}) };
-  if ('pkcs12Base64' in s) return { kind: 'pkcs12', pkcs12: Buffer.from(s.pkcs12Base64, 'base64'), password: s.pkcs12Password };
-  return { kind: 'token', token: s.token };
-}
 
 export interface KsefClientConfig {
   readonly environment: KsefEnvironmentInput;
@@ -56,7 +38,7 @@ export async function ksefConfigFromEnv(vars: Readonly<Record<string, string | u
       ...(vars[V.privateKeyPassphrase] ? { passphrase: vars[V.privateKeyPassphrase] } : {}),
     };
   } else if (vars[V.pkcs12Path]) {
-    credentials = { kind: 'pkcs12', pkcs12: await readFile(vars[V.pkcs12Path] as string), password: vars[V.pkcs12Password] ?? '' };
+    credentials = credentialsFromPkcs12(await readFile(vars[V.pkcs12Path] as string), vars[V.pkcs12Password] ?? '');
   } else if (vars[V.token]) {
     credentials = { kind: 'token', token: vars[V.token] as string };
   } else {

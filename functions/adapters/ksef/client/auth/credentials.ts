@@ -11,12 +11,6 @@ export type KsefCredentials =
       readonly privateKeyPem: string;
       readonly passphrase?: string;
       readonly subjectIdentifierType?: SubjectIdentifierType;
-    }
-  | {
-      readonly kind: 'pkcs12';
-      readonly pkcs12: Uint8Array;
-      readonly password: string;
-      readonly subjectIdentifierType?: SubjectIdentifierType;
     };
 
 export type SubjectIdentifierType = 'certificateSubject' | 'certificateFingerprint';
@@ -27,21 +21,20 @@ export interface SigningIdentity {
   readonly subjectIdentifierType: SubjectIdentifierType;
 }
 
-/** Turns certificate credentials (PEM or PKCS#12) into a certificate and a private key that belong together. */
-export async function loadSigningIdentity(credentials: Exclude<KsefCredentials, { kind: 'token' }>): Promise<SigningIdentity> {
+/**
+ * Turns certificate credentials into a certificate and a private key that belong together. A PKCS#12
+ * file is turned into these PEM credentials first (auth/pkcs12.ts), so that node-forge stays out of the
+ * Lambda bundles.
+ */
+export async function loadSigningIdentity(credentials: Extract<KsefCredentials, { kind: 'certificate' }>): Promise<SigningIdentity> {
   const subjectIdentifierType = credentials.subjectIdentifierType ?? 'certificateSubject';
   let certificate: X509Certificate;
   let privateKey: KeyObject;
   try {
-    if (credentials.kind === 'certificate') {
-      const firstPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(credentials.certificatePem)?.[0];
-      if (!firstPem) throw new Error('no PEM certificate found');
-      certificate = new X509Certificate(firstPem);
-      privateKey = createPrivateKey({ key: credentials.privateKeyPem, format: 'pem', ...(credentials.passphrase ? { passphrase: credentials.passphrase } : {}) });
-    } else {
-      const { readPkcs12 } = await import('./pkcs12.js');
-      ({ certificate, privateKey } = readPkcs12(credentials.pkcs12, credentials.password));
-    }
+    const firstPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(credentials.certificatePem)?.[0];
+    if (!firstPem) throw new Error('no PEM certificate found');
+    certificate = new X509Certificate(firstPem);
+    privateKey = createPrivateKey({ key: credentials.privateKeyPem, format: 'pem', ...(credentials.passphrase ? { passphrase: credentials.passphrase } : {}) });
   } catch (error) {
     throw new KsefConfigurationError(`The KSeF signing certificate or key cannot be read: ${(error as Error).message}`, { cause: error });
   }

@@ -1,5 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { KsefConfigurationError } from '../http/errors.js';
+import type { KsefCredentials, SubjectIdentifierType } from './credentials.js';
 
 /**
  * Reads the certificate and private key out of a PKCS#12 (.p12/.pfx) file. node-forge decodes the
@@ -24,4 +26,22 @@ export function readPkcs12(bytes: Uint8Array, password: string): { certificate: 
   const certificate = certificates.find((c) => c.checkPrivateKey(privateKey));
   if (!certificate) throw new Error('the PKCS#12 file holds no certificate for its private key');
   return { certificate, privateKey };
+}
+
+/**
+ * Certificate credentials (PEM) from a PKCS#12 file. Done once at configuration time, so the client
+ * itself needs no PKCS#12 code (and node-forge stays out of the Lambda bundles).
+ */
+export function credentialsFromPkcs12(bytes: Uint8Array, password: string, subjectIdentifierType?: SubjectIdentifierType): Extract<KsefCredentials, { kind: 'certificate' }> {
+  try {
+    const { certificate, privateKey } = readPkcs12(bytes, password);
+    return {
+      kind: 'certificate',
+      certificatePem: certificate.toString(),
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      ...(subjectIdentifierType ? { subjectIdentifierType } : {}),
+    };
+  } catch (error) {
+    throw new KsefConfigurationError(`The PKCS#12 file cannot be read: ${(error as Error).message}`, { cause: error });
+  }
 }
