@@ -5,7 +5,7 @@ import { DynamoLedgerRepository } from '../../../functions/adapters/aws/dynamo-l
 import { DynamoSyncStateRepository } from '../../../functions/adapters/aws/dynamo-sync-state-repository.js';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../../functions/adapters/local/embedded-dynamodb.js';
 import { XmllintXsdValidator } from '../../../functions/adapters/xml/xmllint-xsd-validator.js';
-import { incomingDocumentsCodeUnit } from '../../../functions/code-units/incoming-documents/incoming-documents.js';
+import { incomingDocumentsCodeUnit, type IncomingDocumentsDeps } from '../../../functions/code-units/incoming-documents/incoming-documents.js';
 import { LEDGER_STREAM, updateLedgersCodeUnit, type UpdateLedgersDeps } from '../../../functions/code-units/update-ledgers/update-ledgers.js';
 import { attachUpo, type LedgerRow } from '../../../functions/domain/documents.js';
 import { ManualClock } from '../../../functions/ksef-sim/clock.js';
@@ -53,7 +53,9 @@ function counting(gateway: KsefGateway): { gateway: KsefGateway; queries: () => 
   return { gateway: counted, queries: () => queries };
 }
 
-function setup(nip: string, stores: Omit<UpdateLedgersDeps, 'ksef'> = memoryStores()) {
+type Stores = Omit<UpdateLedgersDeps, 'ksef' | 'options'> & Pick<IncomingDocumentsDeps, 'blobs' | 'parser'>;
+
+function setup(nip: string, stores: Stores = memoryStores()) {
   const ksef = counting(gatewayFor(sim, nip));
   const deps: UpdateLedgersDeps = { ...stores, ksef: ksef.gateway };
   return { stores, ksef, unit: updateLedgersCodeUnit(deps) };
