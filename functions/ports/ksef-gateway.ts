@@ -143,7 +143,12 @@ export interface KsefGateway {
   invoiceHash(xml: string | Uint8Array): string;
 
   openOnlineSession(signal?: AbortSignal): Promise<OnlineSession>;
-  /** Sends at most once: after a lost response it looks the hash up in the session before resending. */
+  /**
+   * Sends at most once: after a lost response it looks the hash up in the session before resending.
+   * Only into a session this gateway opened (the AES key never leaves the process); after a restart,
+   * open a new session. Throws KsefUnknownOutcomeError when the outcome stays unknown: keep the
+   * invoice "in doubt" and look it up by hash later (findInvoiceByHash), never resend it blindly.
+   */
   sendInvoice(sessionReferenceNumber: string, invoice: InvoiceToSend, signal?: AbortSignal): Promise<SentInvoice>;
   closeOnlineSession(sessionReferenceNumber: string, signal?: AbortSignal): Promise<void>;
   /** Packs, encrypts, opens a batch session, uploads every part and closes it. */

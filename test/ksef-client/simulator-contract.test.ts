@@ -158,6 +158,16 @@ describe('the KSeF client against the KSeF simulator', () => {
     expect(await gateway.listSessionInvoices(session.referenceNumber)).toHaveLength(1);
   });
 
+  it('a close whose response is lost is confirmed by the session status, not repeated', async () => {
+    const { sim, gateway, seen } = await setup();
+    const session = await gateway.openOnlineSession();
+    await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 5) });
+    sim.faults.set({ loseResponses: { count: 1, match: '^POST /sessions/online/[^/]+/close$' } });
+    await gateway.closeOnlineSession(session.referenceNumber);
+    expect(seen.filter((r) => r.method === 'POST' && r.path.endsWith('/close'))).toHaveLength(1);
+    expect((await gateway.getSessionState(session.referenceNumber)).status.code).not.toBe(100);
+  });
+
   it('retries an idempotent status read after a 503', async () => {
     const { sim, gateway } = await setup();
     const session = await gateway.openOnlineSession();

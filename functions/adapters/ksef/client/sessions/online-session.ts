@@ -2,7 +2,7 @@ import type { OnlineSession } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
 import type { encryptInvoice } from '../crypto/primitives.js';
 import { encryptionInfo, generateSymmetricKey, type SymmetricKey } from '../crypto/primitives.js';
-import { KsefConfigurationError, KsefUnknownOutcomeError } from '../http/errors.js';
+import { KsefApiError, KsefConfigurationError, KsefUnknownOutcomeError } from '../http/errors.js';
 import { must } from '../http/ksef-api.js';
 import { FORM_CODES, type FormCodeName } from './form-codes.js';
 import { getSessionState } from './session-status.js';
@@ -74,6 +74,8 @@ export async function closeSessionOnce(ctx: ClientContext, kind: 'online' | 'bat
       }, signal);
       return;
     } catch (error) {
+      // 21180 on a repeated close: the lost first close did land.
+      if (attempt > 1 && error instanceof KsefApiError && error.hasCode(21180)) return;
       if (!(error instanceof KsefUnknownOutcomeError) || attempt >= 3) throw error;
       const state = await getSessionState(ctx, sessionRef, signal);
       if (state.status.code !== 100) return;
