@@ -1,22 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CODE_UNIT_IDS, isCodeUnitId, type CodeUnitId } from '../domain/catalogue.js';
+import type { ApiDocumentDeps } from '../api/api-deps.js';
 import { createApiHandler, type ApiHandler } from '../api/create-api-handler.js';
+import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
+import { DynamoIncomingDocumentRepository } from '../adapters/aws/dynamo-incoming-document-repository.js';
+import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository.js';
+import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
 import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
 import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb.js';
+import { FileDocumentStore } from '../adapters/local/file-document-store.js';
 import { startLocalApiServer, type RunningLocalApiServer } from '../adapters/local/http-server.js';
 import { InProcessRunLauncher } from '../adapters/local/in-process-run-launcher.js';
 import { startSchedulerEmulator, type SchedulerEmulator } from '../adapters/local/scheduler-emulator/scheduler-emulator.js';
+import { MemoryDocumentStore } from '../adapters/memory/memory-document-store.js';
 import { cryptoIds } from '../adapters/system/crypto-ids.js';
+import { fa3Parser } from '../adapters/xml/fa3-parser.js';
+import { XmllintXsdValidator } from '../adapters/xml/xmllint-xsd-validator.js';
 import { placeholderCodeUnit } from '../code-units/placeholder.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
+import type { NotificationStore } from '../ports/notification-store.js';
 import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
 import { reconcileSchedules, type ReconcileReport } from '../use-cases/reconcile-schedules.js';
 import { runEntry, type RunEntryOptions } from '../use-cases/run-entry.js';
-import type { LocalConfig } from './local-config.js';
+import { DEFAULT_LOCAL_KSEF_NIP, type LocalConfig } from './local-config.js';
 import {
   LOCAL_CODE_UNIT_ARNS,
   LOCAL_DLQ_ARN,
@@ -52,6 +63,10 @@ export interface LocalRuntime {
   readonly api: ApiHandler;
   readonly scheduler: SchedulerEmulator;
   readonly dynamo: EmbeddedDynamo;
+  /** Global recipients, notification states and the e-mail log, in the embedded DynamoDB. */
+  readonly notifications: NotificationStore;
+  /** What the documents routes use: the same DynamoDB, XML under DATA_DIR/documents, the company NIP. */
+  readonly documents: ApiDocumentDeps;
   /** Runs the reconciler now (it also runs every five minutes on its own schedule). */
   reconcile(): Promise<ReconcileReport>;
   /** Resolves when every run started so far has ended. */
@@ -124,7 +139,22 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
     });
     await putWatchdogSchedule(scheduler);
 
-    const api = createApiHandler({ ...deps, localActor: 'local-admin' });
+    const notifications = new DynamoNotificationStore(documentClient, LOCAL_TABLE_NAME, { clock });
+    const validator = new XmllintXsdValidator();
+    closers.push(() => validator.close());
+    const documents: ApiDocumentDeps = {
+      documents: new DynamoDocumentRepository(documentClient, LOCAL_TABLE_NAME),
+      incoming: new DynamoIncomingDocumentRepository(documentClient, LOCAL_TABLE_NAME),
+      ledger: new DynamoLedgerRepository(documentClient, LOCAL_TABLE_NAME),
+      blobs: options.inMemory ? new MemoryDocumentStore() : new FileDocumentStore(join(config.dataDir, 'documents')),
+      validator,
+      parser: fa3Parser,
+      clock,
+      newDocumentId: randomUUID,
+      companyNip: config.companyNip ?? DEFAULT_LOCAL_KSEF_NIP,
+    };
+
+    const api = createApiHandler({ ...deps, localActor: 'local-admin', notifications, documents });
     const server: RunningLocalApiServer = await startLocalApiServer({ handler: api, token: config.apiToken, host: config.host, port: config.port });
     closers.push(() => server.close());
 
@@ -134,6 +164,8 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       api,
       scheduler,
       dynamo,
+      notifications,
+      documents,
       reconcile,
       idle: async () => {
         await Promise.all([background.idle(), launcher.idle()]);
