@@ -5,6 +5,7 @@ import { XmllintXsdValidator } from '../../functions/adapters/xml/xmllint-xsd-va
 import { createKsefSimulator, type KsefSimulator } from '../../functions/ksef-sim/simulator.js';
 import type { KsefSimulatorOptions } from '../../functions/ksef-sim/options.js';
 import { SELLER_NIP } from '../helpers/fa3-invoice-factory.js';
+import { freshConnectionFetch } from './fresh-connection-fetch.js';
 
 export const NIP = SELLER_NIP;
 
@@ -20,6 +21,7 @@ export interface LoggedRequest {
   /** `unlimited` for pre-signed storage URLs (batch part uploads, UPO links). */
   readonly group: RateLimitGroup;
   readonly key: string;
+  /** 0 when no response came. */
   readonly status: number;
 }
 
@@ -44,12 +46,18 @@ export async function startKsef(options: { readonly sim: KsefSimulatorOptions; r
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const atMs = options.now();
-    const response = await fetch(input, init);
     const inApi = url.pathname.startsWith(`${apiPrefix}/`);
     const path = inApi ? url.pathname.slice(apiPrefix.length) : url.pathname;
     const { group, key } = inApi ? rateLimitKey(method, path) : { group: 'unlimited' as const, key: 'unlimited' };
-    requests.push({ atMs, method, path, group, key, status: response.status });
-    return response;
+    try {
+      const response = await freshConnectionFetch(input, init);
+      requests.push({ atMs, method, path, group, key, status: response.status });
+      return response;
+    } catch (error) {
+      // A request that got no answer still counted at KSeF if it arrived; 0 marks it.
+      requests.push({ atMs, method, path, group, key, status: 0 });
+      throw error;
+    }
   };
   const gateway = new HttpKsefGateway({
     environment: { name: 'LOCAL', baseUrl: sim.url },
