@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { z } from 'zod';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
+import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
 import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
 import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
 import { LambdaRunLauncher } from '../adapters/aws/lambda-run-launcher.js';
@@ -11,7 +12,9 @@ import { CODE_UNIT_IDS, type CodeUnitId } from '../domain/catalogue.js';
 import { systemClock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
+import { createRunOutcomeNotifier, type RunOutcomeNotifier } from '../use-cases/notify.js';
 import { AWS_ENV } from './aws-env.js';
+import { createSesMailer, readNotificationConfig } from './notification-config.js';
 
 /*
  * The AWS composition root: the only place (with local.ts) that reads the environment and picks
@@ -88,7 +91,36 @@ export function awsJobQueueDeps(): JobQueueDeps {
 
 export const awsApiDeps = awsJobQueueDeps;
 
+let notifier: { readonly notify: RunOutcomeNotifier | undefined } | undefined;
+
+/**
+ * The failure and recovery e-mails (SES, state and e-mail log in the table), built once per
+ * container from NOTIFY_FROM, NOTIFICATION_INTERVAL_MINUTES, … (notification-config.ts). A
+ * misconfiguration is logged loudly and the queues run without e-mails: a broken mail setting
+ * must not stop the invoices.
+ */
+export function awsRunNotifier(): RunOutcomeNotifier | undefined {
+  if (notifier) return notifier.notify;
+  try {
+    const settings = readNotificationConfig(process.env);
+    notifier = {
+      notify: createRunOutcomeNotifier({
+        notifications: new DynamoNotificationStore(new DynamoDBClient({}), readAwsConfig().tableName),
+        mailer: createSesMailer(settings),
+        clock: systemClock,
+        ids: cryptoIds,
+        config: settings.notify,
+      }),
+    };
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'E-mail notifications are off: their configuration is invalid.', error: String(error) }));
+    notifier = { notify: undefined };
+  }
+  return notifier.notify;
+}
+
 export function awsRunnerDeps(codeUnit: CodeUnit): RunnerDeps {
   const { launcher: _launcher, ...deps } = awsJobQueueDeps();
-  return { ...deps, codeUnit };
+  const notify = awsRunNotifier();
+  return { ...deps, codeUnit, ...(notify ? { notify } : {}) };
 }
