@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CODE_UNIT_IDS, CODE_UNITS, type CodeUnitId } from '../../functions/domain/catalogue.js';
@@ -24,12 +24,12 @@ export interface CodeUnitFunctionsProps {
  * overlaps a scheduled one into Lambda's async retries instead of an explicit Skipped row.
  */
 export class CodeUnitFunctions extends Construct {
-  readonly byCodeUnit: Readonly<Record<CodeUnitId, IFunction>>;
-  readonly all: readonly IFunction[];
+  readonly byCodeUnit: Readonly<Record<CodeUnitId, LambdaFunction>>;
+  readonly all: readonly LambdaFunction[];
 
   constructor(scope: Construct, id: string, props: CodeUnitFunctionsProps) {
     super(scope, id);
-    const byCodeUnit: Partial<Record<CodeUnitId, IFunction>> = {};
+    const byCodeUnit: Partial<Record<CodeUnitId, LambdaFunction>> = {};
     for (const codeUnit of CODE_UNIT_IDS) {
       byCodeUnit[codeUnit] = new RuntimeFunction(this, pascalCase(codeUnit), {
         functionName: functionName(props.namePrefix, codeUnit),
@@ -41,7 +41,7 @@ export class CodeUnitFunctions extends Construct {
         logRetention: props.logRetention,
       });
     }
-    this.byCodeUnit = byCodeUnit as Record<CodeUnitId, IFunction>;
+    this.byCodeUnit = byCodeUnit as Record<CodeUnitId, LambdaFunction>;
     this.all = CODE_UNIT_IDS.map((codeUnit) => this.byCodeUnit[codeUnit]);
   }
 }

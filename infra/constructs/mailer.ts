@@ -3,10 +3,15 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { AWS_ENV } from '../../functions/wiring/aws-env.js';
+import { NOTIFICATION_ENV } from '../../functions/wiring/notification-config.js';
 
 export interface MailerProps {
   /** Default of the SenderAddress parameter; without one, deploy must pass the parameter. */
   readonly defaultSenderAddress?: string;
+  /** At most one failure e-mail per queue per this many minutes. */
+  readonly notificationIntervalMinutes: number;
+  /** Shown in every e-mail's subject. */
+  readonly environmentName: string;
 }
 
 /*
@@ -25,8 +30,11 @@ export class Mailer extends Construct {
   readonly identity: EmailIdentity;
   readonly configurationSet: ConfigurationSet;
 
-  constructor(scope: Construct, id: string, props: MailerProps = {}) {
+  private readonly props: MailerProps;
+
+  constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
+    this.props = props;
     const sender = new CfnParameter(Stack.of(this), 'SenderAddress', {
       type: 'String',
       description: 'E-mail address the job queue notifications are sent from (an SES identity; SES mails it a verification link)',
@@ -51,6 +59,20 @@ export class Mailer extends Construct {
     return {
       [AWS_ENV.senderAddress]: this.senderAddress,
       [AWS_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+    };
+  }
+
+  /**
+   * What a function that sends the failure and recovery e-mails needs (functions/wiring/
+   * notification-config.ts). The API's base URL, for the links in the e-mails, is added where the
+   * API exists (the stack), since the API is built after the functions.
+   */
+  get notificationEnvironment(): Record<string, string> {
+    return {
+      [NOTIFICATION_ENV.from]: this.senderAddress,
+      [NOTIFICATION_ENV.intervalMinutes]: String(this.props.notificationIntervalMinutes),
+      [NOTIFICATION_ENV.environmentName]: this.props.environmentName,
+      [NOTIFICATION_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
     };
   }
 

@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -30,7 +30,7 @@ export interface WatchdogProps {
  * schedules use can invoke nothing but the code units.
  */
 export class Watchdog extends Construct {
-  readonly function: IFunction;
+  readonly function: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: WatchdogProps) {
     super(scope, id);

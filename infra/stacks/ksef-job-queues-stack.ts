@@ -1,16 +1,21 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
 import { AWS_ENV } from '../../functions/wiring/aws-env.js';
+import { NOTIFICATION_ENV } from '../../functions/wiring/notification-config.js';
 import { Alarms } from '../constructs/alarms.js';
 import { CodeUnitFunctions } from '../constructs/code-unit-functions.js';
+import { DOCUMENT_ACCESS } from '../constructs/document-access.js';
+import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { codeUnitFunctionArnsJson } from '../constructs/function-names.js';
 import { JobsTable } from '../constructs/jobs-table.js';
+import { KsefConnection } from '../constructs/ksef-connection.js';
 import { Mailer } from '../constructs/mailer.js';
 import { ManagementApi } from '../constructs/management-api.js';
 import { JobSchedules } from '../constructs/schedules.js';
 import { Watchdog } from '../constructs/watchdog.js';
-import type { InfraConfig } from '../config.js';
+import { environmentNameOf, type InfraConfig } from '../config.js';
 
 export interface KsefJobQueuesStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -26,8 +31,15 @@ export class KsefJobQueuesStack extends Stack {
 
     const jobs = new JobsTable(this, 'Jobs');
     const schedules = new JobSchedules(this, 'Schedules', { scheduleGroupName: namePrefix });
-    const mailer = new Mailer(this, 'Mailer', { defaultSenderAddress: config.senderAddress });
-    const environment = {
+    const mailer = new Mailer(this, 'Mailer', {
+      defaultSenderAddress: config.senderAddress,
+      notificationIntervalMinutes: config.notificationIntervalMinutes,
+      environmentName: environmentNameOf(config),
+    });
+    const documents = new DocumentsBucket(this, 'Documents');
+    const ksef = new KsefConnection(this, 'Ksef', { config });
+    // What every function needs; each kind of function gets only what it uses on top.
+    const common = {
       [AWS_ENV.tableName]: jobs.table.tableName,
       [AWS_ENV.scheduleGroupName]: schedules.group.scheduleGroupName,
       [AWS_ENV.schedulerRoleArn]: schedules.schedulerRole.roleArn,
@@ -37,19 +49,35 @@ export class KsefJobQueuesStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'ksef-job-queues',
     };
 
-    const codeUnits = new CodeUnitFunctions(this, 'CodeUnits', { namePrefix, environment, logRetention });
+    const codeUnits = new CodeUnitFunctions(this, 'CodeUnits', {
+      namePrefix,
+      environment: {
+        ...common,
+        ...documents.environment,
+        ...ksef.environment,
+        ...ksef.credentialsEnvironment,
+        ...mailer.notificationEnvironment,
+      },
+      logRetention,
+    });
     const watchdog = new Watchdog(this, 'Watchdog', {
       namePrefix,
-      environment,
+      environment: { ...common, ...mailer.notificationEnvironment },
       logRetention,
       deadLetterQueue: schedules.deadLetterQueue,
     });
     const api = new ManagementApi(this, 'ManagementApi', {
       namePrefix,
-      environment,
+      environment: { ...common, ...documents.environment, ...ksef.environment },
       logRetention,
       codeUnitFunctions: codeUnits.all,
     });
+    /*
+     * Links in the e-mails. No cycle: the URL is made of the HTTP API's id alone, and the HTTP API
+     * resource depends on nothing; its routes and integration (which depend on the API function,
+     * which depends on the code units' ARNs) are separate resources.
+     */
+    for (const fn of [...codeUnits.all, watchdog.function]) fn.addEnvironment(NOTIFICATION_ENV.apiBaseUrl, api.url);
 
     schedules.allowSchedulesToInvoke(codeUnits.all);
     // A run reschedules its own entry; the API and the watchdog set schedules on every change and repair.
@@ -61,6 +89,10 @@ export class KsefJobQueuesStack extends Stack {
     schedules.grantManageSchedules(watchdog.function, { list: true });
     // Failure and recovery e-mails are sent where runs end (code units) and where restarts happen (watchdog).
     for (const fn of [...codeUnits.all, watchdog.function]) mailer.grantSend(fn);
+    // Every code unit talks to KSeF as the company; the API and the watchdog never do.
+    for (const fn of codeUnits.all) ksef.grantReadCredentials(fn);
+    for (const codeUnit of CODE_UNIT_IDS) documents.grantAccess(codeUnits.byCodeUnit[codeUnit], DOCUMENT_ACCESS[codeUnit]);
+    documents.grantAccess(api.function, DOCUMENT_ACCESS.api);
 
     new Alarms(this, 'Alarms', {
       deadLetterQueue: schedules.deadLetterQueue,
@@ -78,5 +110,10 @@ export class KsefJobQueuesStack extends Stack {
     new CfnOutput(this, 'ScheduleGroupName', { value: schedules.group.scheduleGroupName });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: schedules.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'SesConfigurationSet', { value: mailer.configurationSet.configurationSetName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: documents.bucket.bucketName });
+    new CfnOutput(this, 'KsefSecretArn', {
+      description: 'Secret to put the KSeF credentials (JSON) in; see infra/README.md',
+      value: ksef.secret.secretArn,
+    });
   }
 }

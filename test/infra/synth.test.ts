@@ -54,8 +54,11 @@ describe('cdk synth', () => {
     expect(result.stderr).not.toMatch(/Docker/i);
   });
 
-  test('the synthesized stack has the table, the functions, the API, the schedule group, the scheduler role and the dead-letter queue', () => {
+  test('the synthesized stack has the table, the functions, the API, the schedule group, the scheduler role, the dead-letter queue, the documents and the KSeF secret', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    // The documents and their access logs.
+    template.resourceCountIs('AWS::S3::Bucket', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::Lambda::Function', CODE_UNIT_IDS.length + 2);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
@@ -73,7 +76,7 @@ describe('cdk synth', () => {
     const acknowledged = new Set(awsSolutions?.suppressedViolations.map((violation) => violation.ruleName.replace(/\[.*\]$/, '')));
 
     expect(awsSolutions).toMatchObject({ conclusion: 'success', violations: [] });
-    expect(acknowledged).toEqual(new Set(['AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-L1']));
+    expect(acknowledged).toEqual(new Set(['AwsSolutions-SQS3', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4']));
   });
 
   test('every function is bundled by esbuild as an ES module that can still require()', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
-import { AWS_ENV } from '../../functions/wiring/aws-env.js';
-import { makeTestStack } from './make-test-stack.js';
-import { lambdaFunction, lambdaFunctions, render, resourcesOfType } from './template-helpers.js';
+import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
+import { AWS_ENV } from '../../../functions/wiring/aws-env.js';
+import { quiet } from '../shared-stacks.js';
+import { lambdaFunction, lambdaFunctions, render, resourcesOfType } from '../template-helpers.js';
 
-const { template, config } = makeTestStack();
+const { template, config } = quiet;
 const prefix = config.stackName;
 const codeUnitNames = CODE_UNIT_IDS.map((id) => `${prefix}-${id}`);
 
@@ -33,7 +33,9 @@ describe('the functions', () => {
 
   test('every function is told the table, the schedule group, the scheduler role and the dead-letter queue', () => {
     for (const fn of lambdaFunctions(template)) {
-      expect(Object.keys(fn.environment), fn.name).toEqual(expect.arrayContaining(Object.values(AWS_ENV)));
+      expect(Object.keys(fn.environment), fn.name).toEqual(
+        expect.arrayContaining([AWS_ENV.tableName, AWS_ENV.scheduleGroupName, AWS_ENV.schedulerRoleArn, AWS_ENV.scheduleDlqArn]),
+      );
       expect(fn.environment[AWS_ENV.scheduleGroupName], fn.name).toBe(prefix);
     }
   });

@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
-import { TABLE_KEYS } from '../../functions/adapters/aws/table-layout.js';
-import { makeTestStack } from './make-test-stack.js';
-import { resourcesOfType } from './template-helpers.js';
+import { TABLE_KEYS } from '../../../functions/adapters/aws/table-layout.js';
+import { quiet } from '../shared-stacks.js';
+import { resourcesOfType } from '../template-helpers.js';
 
-const { template } = makeTestStack();
+const { template } = quiet;
 
 describe('the jobs table', () => {
   test('the stack has exactly one table', () => {

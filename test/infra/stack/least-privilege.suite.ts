@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { makeTestStack } from './make-test-stack.js';
-import { asList, identityStatements, lambdaFunctions, render, resourcesOfType, statementsOfRole, type PolicyStatement } from './template-helpers.js';
+import { quiet } from '../shared-stacks.js';
+import { asList, identityStatements, lambdaFunctions, render, resourcesOfType, statementsOfRole, type PolicyStatement } from '../template-helpers.js';
 
-const { template } = makeTestStack();
+const { template } = quiet;
 
 /** Resource policies and managed policies: statements not attached to one of the stack's roles. */
 const resourcePolicyStatements = [
   'AWS::SQS::QueuePolicy',
   'AWS::SNS::TopicPolicy',
+  'AWS::S3::BucketPolicy',
   'AWS::IAM::ManagedPolicy',
 ].flatMap((type) =>
   resourcesOfType(template, type).flatMap((policy) => (policy.properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement),

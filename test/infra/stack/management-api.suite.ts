@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
-import { makeTestStack } from './make-test-stack.js';
-import { lambdaFunction, render, resourcesAllowed, resourcesOfType } from './template-helpers.js';
+import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
+import { quiet } from '../shared-stacks.js';
+import { lambdaFunction, render, resourcesAllowed, resourcesOfType } from '../template-helpers.js';
 
-const { template, config } = makeTestStack();
+const { template, config } = quiet;
 const prefix = config.stackName;
 const apiFunction = lambdaFunction(template, `${prefix}-api`);
 const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');

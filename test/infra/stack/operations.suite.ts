@@ -1,14 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
-import { makeTestStack } from './make-test-stack.js';
-import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
-import { AWS_ENV } from '../../functions/wiring/aws-env.js';
-import { AWS_METRICS } from '../../functions/wiring/aws-metrics.js';
-import { asList, identityStatements, lambdaFunction, lambdaFunctions, render, resourcesOfType } from './template-helpers.js';
+import { configured, quiet as quietStack } from '../shared-stacks.js';
+import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
+import { AWS_ENV } from '../../../functions/wiring/aws-env.js';
+import { AWS_METRICS } from '../../../functions/wiring/aws-metrics.js';
+import { NOTIFICATION_ENV } from '../../../functions/wiring/notification-config.js';
+import { asList, identityStatements, lambdaFunction, lambdaFunctions, render, resourcesOfType } from '../template-helpers.js';
 
-const { template, config } = makeTestStack({ alarmEmail: 'oncall@example.com', senderAddress: 'ksef@example.com' });
+const { template, config } = configured;
 /** The same stack with nothing optional configured. */
-const { template: quiet } = makeTestStack();
+const { template: quiet } = quietStack;
 const prefix = config.stackName;
 const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
 const [topic] = resourcesOfType(template, 'AWS::SNS::Topic');
@@ -124,6 +125,44 @@ describe('e-mail notifications', () => {
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
   });
 
+  test('the functions that send e-mail are told the sender, the interval, the environment name and the configuration set', () => {
+    for (const name of senders) {
+      const fn = lambdaFunction(template, name);
+
+      expect(fn.environment, name).toMatchObject({
+        [NOTIFICATION_ENV.from]: { Ref: 'SenderAddress' },
+        [NOTIFICATION_ENV.intervalMinutes]: '30',
+        [NOTIFICATION_ENV.environmentName]: 'prod',
+        [NOTIFICATION_ENV.sesConfigurationSet]: { Ref: configurationSet?.logicalId },
+      });
+    }
+  });
+
+  test('without configuration e-mails are limited to one an hour per queue and name the stack', () => {
+    for (const name of senders) {
+      const fn = lambdaFunction(quiet, name);
+
+      expect(fn.environment[NOTIFICATION_ENV.intervalMinutes], name).toBe('60');
+      expect(fn.environment[NOTIFICATION_ENV.environmentName], name).toBe(prefix);
+    }
+  });
+
+  test('the links in the e-mails lead to the management API', () => {
+    const apiUrl = render((template.toJSON().Outputs as Record<string, { Value: unknown }>).ApiUrl?.Value);
+
+    for (const name of senders) {
+      expect(render(lambdaFunction(template, name).environment[NOTIFICATION_ENV.apiBaseUrl]), name).toBe(apiUrl);
+    }
+  });
+
+  test('the management API is not given the e-mail settings it does not use', () => {
+    const api = lambdaFunction(template, `${prefix}-api`);
+
+    for (const variable of [NOTIFICATION_ENV.from, NOTIFICATION_ENV.intervalMinutes, NOTIFICATION_ENV.environmentName, NOTIFICATION_ENV.apiBaseUrl]) {
+      expect(api.environment, variable).not.toHaveProperty(variable);
+    }
+  });
+
   test('every function is told the sender address and the configuration set', () => {
     for (const fn of lambdaFunctions(template)) {
       expect(fn.environment[AWS_ENV.senderAddress], fn.name).toEqual({ Ref: 'SenderAddress' });
@@ -133,10 +172,19 @@ describe('e-mail notifications', () => {
 });
 
 describe('outputs', () => {
-  test('the stack outputs the API URL, the table, the schedule group and the dead-letter queue', () => {
+  test('the stack outputs the API URL, the table, the schedule group, the dead-letter queue, the documents bucket and the KSeF secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
-    expect(Object.keys(outputs).sort()).toEqual(['ApiInvokePolicyArn', 'ApiUrl', 'ScheduleDeadLetterQueueUrl', 'ScheduleGroupName', 'SesConfigurationSet', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiInvokePolicyArn',
+      'ApiUrl',
+      'DocumentsBucketName',
+      'KsefSecretArn',
+      'ScheduleDeadLetterQueueUrl',
+      'ScheduleGroupName',
+      'SesConfigurationSet',
+      'TableName',
+    ]);
     expect(render(outputs.ApiUrl?.Value)).toMatch(/^https:\/\/\{ManagementApiHttpApi.*\}\.execute-api\.\{AWS::Region\}\.\{AWS::URLSuffix\}\/$/);
   });
 });

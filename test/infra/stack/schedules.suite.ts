@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
-import { AWS_ENV } from '../../functions/wiring/aws-env.js';
-import { makeTestStack } from './make-test-stack.js';
+import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
+import { AWS_ENV } from '../../../functions/wiring/aws-env.js';
+import { quiet } from '../shared-stacks.js';
 import {
   asList,
   lambdaFunction,
@@ -11,9 +11,9 @@ import {
   resourcesOfType,
   statementsOfRole,
   type PolicyStatement,
-} from './template-helpers.js';
+} from '../template-helpers.js';
 
-const { template, config } = makeTestStack();
+const { template, config } = quiet;
 const prefix = config.stackName;
 
 const [group] = resourcesOfType(template, 'AWS::Scheduler::ScheduleGroup');
