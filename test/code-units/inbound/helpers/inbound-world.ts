@@ -19,7 +19,7 @@ import { makeEntry } from '../../../helpers/entry-factory.js';
 /** The company this system acts for in the inbound tests (a valid NIP). */
 export const COMPANY_NIP = '5265877635';
 /** Suppliers and customers (valid NIPs). */
-export const SUPPLIER_NIP = '7010001454';
+export const SUPPLIER_NIP = '7778889998';
 export const CUSTOMER_NIP = '1111111111';
 
 /** Client time that never sleeps: Retry-After and export polling advance it instead. */
