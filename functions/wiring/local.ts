@@ -9,12 +9,14 @@ import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.j
 import { DynamoIncomingDocumentRepository } from '../adapters/aws/dynamo-incoming-document-repository.js';
 import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository.js';
 import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
+import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
 import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb.js';
 import { FileDocumentStore } from '../adapters/local/file-document-store.js';
 import { startLocalApiServer, type RunningLocalApiServer } from '../adapters/local/http-server.js';
 import { InProcessRunLauncher } from '../adapters/local/in-process-run-launcher.js';
+import { startLocalOutbox, type LocalOutbox } from '../adapters/local/local-outbox.js';
 import { startSchedulerEmulator, type SchedulerEmulator } from '../adapters/local/scheduler-emulator/scheduler-emulator.js';
 import { MemoryDocumentStore } from '../adapters/memory/memory-document-store.js';
 import { cryptoIds } from '../adapters/system/crypto-ids.js';
@@ -26,8 +28,10 @@ import type { CodeUnit } from '../ports/code-unit.js';
 import type { NotificationStore } from '../ports/notification-store.js';
 import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
 import { reconcileSchedules, type ReconcileReport } from '../use-cases/reconcile-schedules.js';
+import { createRunOutcomeNotifier } from '../use-cases/notify.js';
 import { runEntry, type RunEntryOptions } from '../use-cases/run-entry.js';
 import { DEFAULT_LOCAL_KSEF_NIP, type LocalConfig } from './local-config.js';
+import { LOCAL_NOTIFICATION_DEFAULTS, NOTIFICATION_ENV, readNotificationConfig } from './notification-config.js';
 import {
   LOCAL_CODE_UNIT_ARNS,
   LOCAL_DLQ_ARN,
@@ -55,6 +59,11 @@ export interface LocalRuntimeOptions {
   readonly runOptions?: RunEntryOptions;
   /** Keep data in memory only (tests); default: on disk under config.dataDir. */
   readonly inMemory?: boolean;
+  /**
+   * Where the e-mail settings (NOTIFY_FROM, NOTIFICATION_INTERVAL_MINUTES, …, see notification-config.ts)
+   * and OUTBOX_PORT are read; default process.env. Nothing is required: LOCAL_NOTIFICATION_DEFAULTS apply.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface LocalRuntime {
@@ -63,6 +72,8 @@ export interface LocalRuntime {
   readonly api: ApiHandler;
   readonly scheduler: SchedulerEmulator;
   readonly dynamo: EmbeddedDynamo;
+  /** The local SES-compatible outbox the failure and recovery e-mails go to (a person reads it at outbox.webUrl). */
+  readonly outbox: LocalOutbox;
   /** Global recipients, notification states and the e-mail log, in the embedded DynamoDB. */
   readonly notifications: NotificationStore;
   /** What the documents routes use: the same DynamoDB, XML under DATA_DIR/documents, the company NIP. */
@@ -108,6 +119,22 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       targetArns: LOCAL_CODE_UNIT_ARNS,
     });
 
+    const notifications = new DynamoNotificationStore(documentClient, LOCAL_TABLE_NAME, { clock });
+    // Failure and recovery e-mails: the same SesMailer as on AWS, sent to the in-process SES outbox.
+    // Their links point at the API, whose URL is known once it listens (PORT=0 picks a port): set below.
+    const env = options.env ?? process.env;
+    const outbox = await startOutbox(env, config);
+    closers.push(() => outbox.close());
+    const notificationSettings = readNotificationConfig(env, { ...LOCAL_NOTIFICATION_DEFAULTS, apiBaseUrl: `http://${config.host}:${config.port}` });
+    const notifyConfig = { ...notificationSettings.notify };
+    const notify = createRunOutcomeNotifier({
+      notifications,
+      mailer: new SesMailer(outbox.createClient(), { configurationSetName: notificationSettings.sesConfigurationSet }),
+      clock,
+      ids: cryptoIds,
+      config: notifyConfig,
+    });
+
     const codeUnits = new Map<CodeUnitId, CodeUnit>(
       CODE_UNIT_IDS.map((id) => [id, options.codeUnits?.[id] ?? placeholderCodeUnit(id)]),
     );
@@ -118,13 +145,14 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       clock,
       ids: cryptoIds,
       codeUnit: codeUnits.get(codeUnit) ?? placeholderCodeUnit(codeUnit),
+      notify,
     });
     const launcher = new InProcessRunLauncher(runnerFor, options.runOptions);
     const background = new BackgroundWork();
     closers.push(() => background.idle(), () => launcher.idle());
     const deps: JobQueueDeps = { entries, runs, schedules, launcher, clock, ids: cryptoIds };
 
-    const reconcile = () => reconcileSchedules(deps);
+    const reconcile = () => reconcileSchedules({ ...deps, notify });
     const targets = new Map<string, () => Promise<unknown>>([[LOCAL_WATCHDOG_ARN, reconcile]]);
     scheduler.setTargetInvoker(async (targetArn, input) => {
       const codeUnit = Object.entries(LOCAL_CODE_UNIT_ARNS).find(([, arn]) => arn === targetArn)?.[0];
@@ -139,7 +167,6 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
     });
     await putWatchdogSchedule(scheduler);
 
-    const notifications = new DynamoNotificationStore(documentClient, LOCAL_TABLE_NAME, { clock });
     const validator = new XmllintXsdValidator();
     closers.push(() => validator.close());
     const documents: ApiDocumentDeps = {
@@ -157,6 +184,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
     const api = createApiHandler({ ...deps, localActor: 'local-admin', notifications, documents });
     const server: RunningLocalApiServer = await startLocalApiServer({ handler: api, token: config.apiToken, host: config.host, port: config.port });
     closers.push(() => server.close());
+    if (!env[NOTIFICATION_ENV.apiBaseUrl]) notifyConfig.apiBaseUrl = server.url;
 
     return {
       apiUrl: server.url,
@@ -164,6 +192,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       api,
       scheduler,
       dynamo,
+      outbox,
       notifications,
       documents,
       reconcile,
@@ -195,6 +224,24 @@ class BackgroundWork {
 
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+}
+
+/**
+ * The outbox on OUTBOX_PORT, else on the API's port + 1 (3001 by default) so that its address stays
+ * the same across restarts, else (that port taken, or PORT=0) on a free port; its URL is printed.
+ */
+async function startOutbox(env: Readonly<Record<string, string | undefined>>, config: LocalConfig): Promise<LocalOutbox> {
+  const configured = env.OUTBOX_PORT ? Number(env.OUTBOX_PORT) : undefined;
+  if (configured !== undefined && (!Number.isInteger(configured) || configured < 0 || configured > 65_535)) {
+    throw new Error(`OUTBOX_PORT must be a port number from 0 to 65535, got '${env.OUTBOX_PORT ?? ''}'.`);
+  }
+  if (configured !== undefined) return startLocalOutbox({ port: configured });
+  const preferred = config.port === 0 || config.port >= 65_535 ? 0 : config.port + 1;
+  try {
+    return await startLocalOutbox({ port: preferred });
+  } catch {
+    return startLocalOutbox({ port: 0 });
   }
 }
 
