@@ -24,4 +24,6 @@ export const AWS_ENV = {
   documentsBucket: 'DOCUMENTS_BUCKET',
   /** ARN of the Secrets Manager secret with the KSeF credentials (code units only; never the value). */
   ksefSecretArn: 'KSEF_SECRET_ARN',
+  /** The company's NIP (the same name as in local mode): the only seller POST /documents accepts. */
+  ksefNip: 'KSEF_NIP',
 } as const;

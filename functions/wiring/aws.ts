@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { z } from 'zod';
+import type { ApiDeps } from '../api/api-deps.js';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
 import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
 import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
@@ -13,6 +14,7 @@ import { systemClock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
 import { createRunOutcomeNotifier, type RunOutcomeNotifier } from '../use-cases/notify.js';
+import { awsDocumentDeps, readAwsDocumentsConfig, type AwsDocumentsConfig } from './aws-documents.js';
 import { AWS_ENV } from './aws-env.js';
 import { createSesMailer, readNotificationConfig } from './notification-config.js';
 
@@ -89,7 +91,30 @@ export function awsJobQueueDeps(): JobQueueDeps {
   return cached;
 }
 
-export const awsApiDeps = awsJobQueueDeps;
+let cachedApi: ApiDeps | undefined;
+
+/**
+ * The management API's dependencies: the job queues, the notification store (in the same table)
+ * and, when DOCUMENTS_BUCKET and KSEF_NIP are set, the documents. A documents misconfiguration is
+ * logged loudly and those routes answer 503: the queues stay manageable.
+ */
+export function awsApiDeps(): ApiDeps {
+  if (cachedApi) return cachedApi;
+  const { tableName } = readAwsConfig();
+  const dynamo = new DynamoDBClient({});
+  let documents: AwsDocumentsConfig | undefined;
+  try {
+    documents = readAwsDocumentsConfig(process.env);
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'The documents routes are off: their configuration is invalid.', error: String(error) }));
+  }
+  cachedApi = {
+    ...awsJobQueueDeps(),
+    notifications: new DynamoNotificationStore(dynamo, tableName),
+    ...(documents === undefined ? {} : { documents: awsDocumentDeps(documents, dynamo, tableName) }),
+  };
+  return cachedApi;
+}
 
 let notifier: { readonly notify: RunOutcomeNotifier | undefined } | undefined;
 
