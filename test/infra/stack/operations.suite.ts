@@ -36,6 +36,19 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(lambdaFunctions(template).map((fn) => `{${fn.logicalId}}`).sort());
   });
 
+  test('the entries-in-Error alarm watches exactly the metric the watchdog logs (EMF), for this stack\'s schedule group', () => {
+    const watchdog = lambdaFunction(template, `${prefix}-watchdog`);
+    const [alarm] = alarms.filter((a) => a.properties.MetricName === AWS_METRICS.entriesInError);
+
+    // The watchdog logs the count under this dimension with the value of its SCHEDULE_GROUP_NAME.
+    expect(alarm?.properties).toMatchObject({
+      Namespace: AWS_METRICS.namespace,
+      Dimensions: [{ Name: AWS_METRICS.scheduleGroupDimension, Value: watchdog.environment[AWS_ENV.scheduleGroupName] }],
+      Statistic: 'Maximum',
+      Period: 300,
+    });
+  });
+
   test('an entry left in Error raises an alarm', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: AWS_METRICS.namespace,
