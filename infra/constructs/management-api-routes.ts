@@ -29,6 +29,9 @@ export const RESERVED_ROUTES: readonly ApiRoute[] = [
   { method: HttpMethod.ANY, path: '/documents' },
   { method: HttpMethod.ANY, path: '/documents/{proxy+}' },
   { method: HttpMethod.ANY, path: '/notifications/{proxy+}' },
+  { method: HttpMethod.ANY, path: '/incoming-documents' },
+  { method: HttpMethod.ANY, path: '/incoming-documents/{proxy+}' },
+  { method: HttpMethod.ANY, path: '/ledger' },
 ];
 
 export const API_ROUTES: readonly ApiRoute[] = [...QUEUE_ROUTES, ...RESERVED_ROUTES];
