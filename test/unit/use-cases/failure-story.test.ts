@@ -208,6 +208,39 @@ describe('a failing queue, from its first failure to its recovery', () => {
   });
 });
 
+describe('the restart trigger', () => {
+  it('a restart delivered twice runs once: the late duplicate is skipped', async () => {
+    // Prepare
+    const story = makeStory();
+    await seedReady(story.h, { maxAttempts: 1 });
+    await fireSchedule(story);
+    story.failure = null;
+    const restart = (await story.h.schedules.get('send-documents'))?.input;
+    if (restart === undefined) throw new Error('no schedule');
+    // Act
+    const first = await fireSchedule(story);
+    const duplicate = await runEntry(story.runner, restart, story.options);
+    // Assess
+    expect(first).toMatchObject({ trigger: 'restart', status: 'Success' });
+    expect(duplicate).toMatchObject({ trigger: 'restart', status: 'Skipped', skipReason: expect.stringMatching(/Not due/) });
+    expect(story.h.codeUnit.calls).toHaveLength(2);
+  });
+
+  it('a schedule trigger cannot start an entry in Error, even with a restart pending', async () => {
+    // Prepare
+    const story = makeStory();
+    await seedReady(story.h, { maxAttempts: 1 });
+    await fireSchedule(story);
+    const restart = await story.h.scheduledInput();
+    // Act
+    const row = await runEntry(story.runner, { ...restart, trigger: 'schedule' }, story.options);
+    // Assess
+    expect(restart.trigger).toBe('restart');
+    expect(row).toMatchObject({ status: 'Skipped', skipReason: expect.stringMatching(/Error/) });
+    expect((await story.h.entry()).status).toBe('Error');
+  });
+});
+
 describe('OnHold wins over the automatic restart', () => {
   it('an entry put On Hold while its restart is pending is never restarted, by its schedule or by the watchdog', async () => {
     // Prepare
