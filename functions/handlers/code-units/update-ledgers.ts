@@ -1,4 +1,4 @@
-import { placeholderCodeUnit } from '../../code-units/placeholder.js';
+import { awsCodeUnit } from '../../wiring/aws-code-units.js';
 import { codeUnitHandler } from '../code-unit-handler.js';
 
-export const handler = codeUnitHandler(placeholderCodeUnit('update-ledgers'));
+export const handler = codeUnitHandler(awsCodeUnit('update-ledgers'));
