@@ -35,7 +35,13 @@ interface RuntimeFileRule {
   readonly to: string;
 }
 
-const EXTERNAL_MODULES = ['xmllint-wasm'];
+/**
+ * Left out of every bundle: xmllint-wasm (loads a worker and a .wasm from disk; copied beside the
+ * bundle below) and the AWS SDK v3, which the nodejs22.x runtime provides. Using the runtime's SDK
+ * keeps each bundle small (the SDK and smithy alone are over 600 KB minified); AWS keeps that SDK
+ * current, and nothing here needs an API newer than it.
+ */
+export const EXTERNAL_MODULES = ['xmllint-wasm', '@aws-sdk/*'];
 
 const RUNTIME_FILE_RULES: readonly RuntimeFileRule[] = [
   { markers: ['xmllint-wasm', 'xmllint-warm-worker.mjs'], from: 'node_modules/xmllint-wasm', to: 'node_modules/xmllint-wasm' },
@@ -115,7 +121,7 @@ export class RuntimeFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
-        bundleAwsSDK: true,
+        bundleAwsSDK: false,
         externalModules: EXTERNAL_MODULES,
         forceDockerBundling: false,
         commandHooks: {

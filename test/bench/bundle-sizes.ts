@@ -11,12 +11,13 @@ const LIMIT_BYTES = 500 * 1024;
 /*
  * A mirror of RuntimeFunction's bundling (infra/constructs/runtime-function.ts), which keeps its
  * options inside the constructor and does not export them: ESM for node22, main fields
- * module,main, minified, AWS SDK bundled, xmllint-wasm external, the createRequire banner, and the
+ * module,main, minified, AWS SDK from the runtime, xmllint-wasm external, the createRequire banner, and the
  * runtime files copied beside index.mjs when the bundle mentions them. Keep the two in step.
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __ksefCreateRequire } from 'node:module';const require = __ksefCreateRequire(import.meta.url);";
-const EXTERNAL_MODULES = ['xmllint-wasm'];
+/** As infra/constructs/runtime-function.ts: xmllint-wasm beside the bundle, the AWS SDK from the runtime. */
+const EXTERNAL_MODULES = ['xmllint-wasm', '@aws-sdk/*'];
 const RUNTIME_FILE_RULES = [
   { markers: ['xmllint-wasm', 'xmllint-warm-worker.mjs'], from: 'node_modules/xmllint-wasm', to: 'node_modules/xmllint-wasm' },
   { markers: ['xmllint-warm-worker.mjs'], from: 'functions/adapters/xml/xmllint-warm-worker.mjs', to: 'xmllint-warm-worker.mjs' },
@@ -102,7 +103,7 @@ export async function measureBundleSizes(): Promise<BenchSection> {
     title: '4. Lambda bundle sizes (esbuild, minified, options mirrored from infra/constructs/runtime-function.ts)',
     lines,
     notes: [
-      'Each handler under functions/handlers that exports `handler` is bundled as the CDK app does (ESM, node22, minify, AWS SDK bundled, xmllint-wasm external, createRequire banner); the options are mirrored, not imported, because RuntimeFunction does not export them.',
+      'Each handler under functions/handlers that exports `handler` is bundled as the CDK app does (ESM, node22, minify, AWS SDK from the runtime, xmllint-wasm external, createRequire banner); the options are mirrored, not imported, because RuntimeFunction does not export them.',
       'The target applies to index.mjs. Files copied beside it (xmllint-wasm with its .wasm, the XSD worker, the schemas) are listed separately, as CDK copies them when the bundle references them; the source map (about 1.4× the bundle) is shipped too but not counted.',
       'The note names the largest contributors by npm scope or package, from the esbuild metafile, to show where the bytes go.',
     ],
