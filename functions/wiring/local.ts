@@ -7,10 +7,12 @@ import { createApiHandler, type ApiHandler } from '../api/create-api-handler.js'
 import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
 import { DynamoIncomingDocumentRepository } from '../adapters/aws/dynamo-incoming-document-repository.js';
+import { DynamoKsefSessionRepository } from '../adapters/aws/dynamo-ksef-session-repository.js';
 import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository.js';
 import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { DynamoRunLogRepository } from '../adapters/aws/dynamo-run-log-repository.js';
+import { DynamoSyncStateRepository } from '../adapters/aws/dynamo-sync-state-repository.js';
 import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule-gateway.js';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb.js';
 import { FileDocumentStore } from '../adapters/local/file-document-store.js';
@@ -23,6 +25,7 @@ import { cryptoIds } from '../adapters/system/crypto-ids.js';
 import { fa3Parser } from '../adapters/xml/fa3-parser.js';
 import { XmllintXsdValidator } from '../adapters/xml/xmllint-xsd-validator.js';
 import { placeholderCodeUnit } from '../code-units/placeholder.js';
+import { createCodeUnits } from '../code-units/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import type { NotificationStore } from '../ports/notification-store.js';
@@ -30,6 +33,7 @@ import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
 import { reconcileSchedules, type ReconcileReport } from '../use-cases/reconcile-schedules.js';
 import { createRunOutcomeNotifier } from '../use-cases/notify.js';
 import { runEntry, type RunEntryOptions } from '../use-cases/run-entry.js';
+import { startLocalKsef, type LocalKsef, type LocalKsefOptions } from './ksef-local.js';
 import { DEFAULT_LOCAL_KSEF_NIP, type LocalConfig } from './local-config.js';
 import { LOCAL_NOTIFICATION_DEFAULTS, NOTIFICATION_ENV, readNotificationConfig } from './notification-config.js';
 import {
@@ -59,6 +63,8 @@ export interface LocalRuntimeOptions {
   readonly runOptions?: RunEntryOptions;
   /** Keep data in memory only (tests); default: on disk under config.dataDir. */
   readonly inMemory?: boolean;
+  /** The in-process KSeF simulator's options (delays, rate limits …) and the client's; KSeF itself is chosen by KSEF_ENV in `env`. */
+  readonly ksef?: LocalKsefOptions;
   /**
    * Where the e-mail settings (NOTIFY_FROM, NOTIFICATION_INTERVAL_MINUTES, …, see notification-config.ts)
    * and OUTBOX_PORT are read; default process.env. Nothing is required: LOCAL_NOTIFICATION_DEFAULTS apply.
@@ -78,6 +84,8 @@ export interface LocalRuntime {
   readonly notifications: NotificationStore;
   /** What the documents routes use: the same DynamoDB, XML under DATA_DIR/documents, the company NIP. */
   readonly documents: ApiDocumentDeps;
+  /** KSeF as the code units see it: by default the in-process simulator (`ksef.simulator`), for the company NIP. */
+  readonly ksef: LocalKsef;
   /** Runs the reconciler now (it also runs every five minutes on its own schedule). */
   reconcile(): Promise<ReconcileReport>;
   /** Resolves when every run started so far has ended. */
@@ -135,8 +143,23 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       config: notifyConfig,
     });
 
+    // KSeF (the simulator unless KSEF_ENV says otherwise) and the code units, before anything can fire a run.
+    const blobs = options.inMemory ? new MemoryDocumentStore() : new FileDocumentStore(join(config.dataDir, 'documents'));
+    const companyNip = config.companyNip ?? DEFAULT_LOCAL_KSEF_NIP;
+    const ksef = await startLocalKsef({ ...env, KSEF_NIP: companyNip }, { clock, ...options.ksef });
+    closers.push(() => ksef.close());
+    const registered = createCodeUnits({
+      ksef: ksef.gateway,
+      documents: new DynamoDocumentRepository(documentClient, LOCAL_TABLE_NAME),
+      incoming: new DynamoIncomingDocumentRepository(documentClient, LOCAL_TABLE_NAME),
+      ledger: new DynamoLedgerRepository(documentClient, LOCAL_TABLE_NAME),
+      blobs,
+      sessions: new DynamoKsefSessionRepository(documentClient, LOCAL_TABLE_NAME),
+      syncState: new DynamoSyncStateRepository(documentClient, LOCAL_TABLE_NAME),
+      parser: fa3Parser,
+    });
     const codeUnits = new Map<CodeUnitId, CodeUnit>(
-      CODE_UNIT_IDS.map((id) => [id, options.codeUnits?.[id] ?? placeholderCodeUnit(id)]),
+      CODE_UNIT_IDS.map((id) => [id, options.codeUnits?.[id] ?? registered[id]]),
     );
     const runnerFor = (codeUnit: CodeUnitId): RunnerDeps => ({
       entries,
@@ -173,7 +196,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       documents: new DynamoDocumentRepository(documentClient, LOCAL_TABLE_NAME),
       incoming: new DynamoIncomingDocumentRepository(documentClient, LOCAL_TABLE_NAME),
       ledger: new DynamoLedgerRepository(documentClient, LOCAL_TABLE_NAME),
-      blobs: options.inMemory ? new MemoryDocumentStore() : new FileDocumentStore(join(config.dataDir, 'documents')),
+      blobs,
       validator,
       parser: fa3Parser,
       clock,
@@ -195,6 +218,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       outbox,
       notifications,
       documents,
+      ksef,
       reconcile,
       idle: async () => {
         await Promise.all([background.idle(), launcher.idle()]);
