@@ -1,4 +1,6 @@
 import { ConfigurationError, readLocalConfig } from '../wiring/local-config.js';
+import { KsefSettingsError } from '../wiring/ksef.js';
+import type { LocalKsef } from '../wiring/ksef-local.js';
 import { startLocalRuntime } from '../wiring/local.js';
 
 /*
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
       `  E-mail outbox    ${runtime.outbox.webUrl}    (failure and recovery e-mails; set OUTBOX_PORT to move it)`,
       `  Data directory   ${config.dataDir}`,
       `  Company NIP      ${config.companyNip}${config.companyNipDefaulted ? '    (a test NIP; set KSEF_NIP to your company\'s)' : ''}`,
+      `  KSeF             ${ksefLine(runtime.ksef)}`,
       '',
       'Try:',
       `  curl -s ${auth} ${url}/queues`,
@@ -32,6 +35,9 @@ async function main(): Promise<void> {
       `  curl -s ${auth} ${url}/notifications/log`,
       `  curl -s ${auth} -X POST ${url}/documents -H 'Content-Type: application/xml' --data-binary @invoice.xml`,
       `  curl -s ${auth} ${url}/documents`,
+      ...(runtime.ksef.simulator
+        ? [`  curl -s -X POST ${runtime.ksef.simulator.origin}/_sim/incoming-invoices -H 'Content-Type: application/json' -d '{"buyerNip":"${runtime.ksef.settings.nip}","sellerNip":"7778889998"}'    (a purchase invoice for incoming-documents)`]
+        : []),
       `  curl -s ${auth} -X PUT ${url}/notifications/recipients/oncall@example.com -H 'Content-Type: application/json' -d '{"language":"en"}'`,
       '',
       'Press Ctrl+C to stop.',
@@ -52,8 +58,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** Where the code units send: the built-in simulator, or the KSeF environment KSEF_ENV names. */
+function ksefLine(ksef: LocalKsef): string {
+  if (ksef.simulator) return `${ksef.url}    (the built-in KSeF simulator, token login for the company NIP; KSEF_ENV=TEST|DEMO|PROD for the real KSeF)`;
+  return `${ksef.url}    (KSEF_ENV=${ksef.settings.target})`;
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigurationError) console.error(error.message);
+  if (error instanceof ConfigurationError || error instanceof KsefSettingsError) console.error(error.message);
   else console.error('Local mode failed to start:', error);
   process.exit(1);
 });
