@@ -119,6 +119,7 @@ export const ledgerRowSchema = z.strictObject({
   flags: z.array(z.enum(LEDGER_FLAGS)).meta({
     description: 'InKsefOnly: in KSeF but not sent by this system; MissingInKsef: sent, but KSeF does not know it; HashMismatch.',
   }),
+  flagReason: z.string().optional().meta({ description: 'Why the row is flagged, one line per flag (`<flag>: <reason>`); absent when it is not.' }),
   updatedAt: instant,
 });
 
