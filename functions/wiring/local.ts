@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CODE_UNIT_IDS, isCodeUnitId, type CodeUnitId } from '../domain/catalogue.js';
@@ -204,7 +205,9 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       companyNip: config.companyNip ?? DEFAULT_LOCAL_KSEF_NIP,
     };
 
-    const api = createApiHandler({ ...deps, localActor: 'local-admin', notifications, documents });
+    // The access log follows LOG_LEVEL (a Powertools level; INFO logs one line per request).
+    const logger = new Logger({ serviceName: 'management-api', logLevel: config.logLevel });
+    const api = createApiHandler({ ...deps, localActor: 'local-admin', notifications, documents, logger });
     const server: RunningLocalApiServer = await startLocalApiServer({ handler: api, token: config.apiToken, host: config.host, port: config.port });
     closers.push(() => server.close());
     if (!env[NOTIFICATION_ENV.apiBaseUrl]) notifyConfig.apiBaseUrl = server.url;
