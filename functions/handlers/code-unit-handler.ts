@@ -1,15 +1,20 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CODE_UNIT_IDS } from '../domain/catalogue.js';
 import type { RunLogEntry } from '../domain/job-queue-entry.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import { runEntry, type RunTriggerInput } from '../use-cases/run-entry.js';
 import { awsRunnerDeps } from '../wiring/aws.js';
 
-/** What may invoke a code unit: its schedule (EventBridge Scheduler) or a run-now (the API). */
-const triggerSchema = z.discriminatedUnion('trigger', [
-  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: z.string().min(1), trigger: z.enum(['schedule', 'retry', 'restart']), scheduledFor: z.iso.datetime() }),
-  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: z.string().min(1), trigger: z.literal('manual'), runId: z.string().min(1), requestedBy: z.string().min(1) }),
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+/**
+ * What may invoke a code unit: its schedule (EventBridge Scheduler) or a run-now (the API). A plain
+ * union, not a discriminated one, and zod/mini: together they keep the code-unit bundles under 500 KB.
+ */
+const triggerSchema = z.union([
+  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: nonEmpty(), trigger: z.enum(['schedule', 'retry', 'restart']), scheduledFor: z.iso.datetime() }),
+  z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: nonEmpty(), trigger: z.literal('manual'), runId: nonEmpty(), requestedBy: nonEmpty() }),
 ]);
 
 /** The thin door of every code-unit function: validate the trigger, run the protocol, log the outcome. */

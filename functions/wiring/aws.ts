@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ApiDeps } from '../api/api-deps.js';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
 import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
@@ -23,22 +23,25 @@ import { createSesMailer, readNotificationConfig } from './notification-config.j
  * adapters. Clients are created once per Lambda container, on first use, and reused.
  */
 
-const arn = z.string().regex(/^arn:aws[\w-]*:/, 'must be an ARN');
-const functionArns = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object(Object.fromEntries(CODE_UNIT_IDS.map((id) => [id, arn])) as Record<CodeUnitId, typeof arn>));
+const arn = z.string().check(z.regex(/^arn:aws[\w-]*:/, 'must be an ARN'));
+const functionArns = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'must be JSON', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.object(Object.fromEntries(CODE_UNIT_IDS.map((id) => [id, arn])) as Record<CodeUnitId, typeof arn>),
+);
 
 const awsEnvSchema = z.object({
-  [AWS_ENV.tableName]: z.string().min(1),
-  [AWS_ENV.scheduleGroupName]: z.string().min(1),
+  [AWS_ENV.tableName]: z.string().check(z.minLength(1)),
+  [AWS_ENV.scheduleGroupName]: z.string().check(z.minLength(1)),
   [AWS_ENV.schedulerRoleArn]: arn,
   [AWS_ENV.scheduleDlqArn]: arn,
   [AWS_ENV.codeUnitFunctionArns]: functionArns,
@@ -55,7 +58,8 @@ export interface AwsConfig {
 export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsConfig {
   const parsed = awsEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    // zod/mini has no English messages (they would cost the code-unit bundles 3 KB); every variable is a string, so a wrong type means a missing one.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code === 'invalid_type' && issue.path.length === 1 ? 'is required' : issue.message}`).join('; ');
     throw new Error(`The function's environment is misconfigured: ${problems}`);
   }
   const values = parsed.data;

@@ -1,5 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { KsefJobError } from '../domain/errors.js';
 import { DEFAULT_NOTIFICATION_INTERVAL_MINUTES, MAX_NOTIFICATION_INTERVAL_MINUTES } from '../domain/notification-policy.js';
@@ -43,16 +43,18 @@ export class NotificationConfigError extends KsefJobError {}
 
 const schema = z.object({
   from: z.email({ error: 'must be an e-mail address' }),
-  intervalMinutes: z.coerce
-    .number()
-    .int({ error: 'must be a whole number of minutes' })
-    .min(1, { error: 'must be at least 1' })
-    .max(MAX_NOTIFICATION_INTERVAL_MINUTES, { error: `must be at most ${MAX_NOTIFICATION_INTERVAL_MINUTES}` })
-    .default(DEFAULT_NOTIFICATION_INTERVAL_MINUTES),
-  environmentName: z.string().trim().min(1).max(40),
+  intervalMinutes: z._default(
+    z.coerce.number().check(
+      z.int({ error: 'must be a whole number of minutes' }),
+      z.gte(1, { error: 'must be at least 1' }),
+      z.lte(MAX_NOTIFICATION_INTERVAL_MINUTES, { error: `must be at most ${MAX_NOTIFICATION_INTERVAL_MINUTES}` }),
+    ),
+    DEFAULT_NOTIFICATION_INTERVAL_MINUTES,
+  ),
+  environmentName: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   apiBaseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  sesConfigurationSet: z.string().min(1).optional(),
-  sesEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  sesConfigurationSet: z.optional(z.string().check(z.minLength(1))),
+  sesEndpoint: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
 });
 
 /**

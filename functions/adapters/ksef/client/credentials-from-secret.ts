@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { KsefCredentials } from './auth/credentials.js';
 import { KsefConfigurationError } from './http/errors.js';
 
@@ -8,8 +8,8 @@ import { KsefConfigurationError } from './http/errors.js';
  * `credentialsFromPkcs12` or `openssl pkcs12 -nodes`), which keeps PKCS#12 code out of the Lambdas.
  */
 export const ksefSecretSchema = z.union([
-  z.object({ certificatePem: z.string().min(1), privateKeyPem: z.string().min(1), privateKeyPassphrase: z.string().optional() }),
-  z.object({ token: z.string().min(1) }),
+  z.object({ certificatePem: z.string().check(z.minLength(1)), privateKeyPem: z.string().check(z.minLength(1)), privateKeyPassphrase: z.optional(z.string()) }),
+  z.object({ token: z.string().check(z.minLength(1)) }),
 ]);
 
 export type KsefSecret = z.infer<typeof ksefSecretSchema>;
