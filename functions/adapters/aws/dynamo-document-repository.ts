@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
-import { ConflictError, StorageError, VersionConflictError } from '../../domain/errors.js';
+import { ConflictError, StorageError } from '../../domain/errors.js';
 import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { putVersioned } from './dynamo-versioned-put.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
 import { documentClaimKey, documentIndexKey, documentKey } from './table-layout.js';
@@ -66,21 +67,8 @@ export class DynamoDocumentRepository implements DocumentRepository {
 
   async update(next: OutgoingDocument, expectedVersion: number): Promise<OutgoingDocument> {
     const written: OutgoingDocument = { ...next, version: expectedVersion + 1 };
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(written),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
-      return structuredClone(written);
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
-    throw new VersionConflictError(expectedVersion, (await this.get(next.id))?.version ?? null);
+    await putVersioned(this.#db, { tableName: this.tableName, item: toItem(written), expectedVersion, readVersion: async () => (await this.get(next.id))?.version });
+    return structuredClone(written);
   }
 
   /** One GSI1 partition per status; without a status filter the partitions are merged in sort-key order. */

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, VersionConflictError } from '../../domain/errors.js';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.js';
 import { isSessionFinished, type KsefSessionRecord, type KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import { KSEF_SESSION_UNFINISHED_PK, ksefSessionIndexKey, ksefSessionKey, TABLE_KEYS } from './table-layout.js';
 
 const toItem = (record: KsefSessionRecord) => ({
@@ -42,44 +43,19 @@ export class DynamoKsefSessionRepository implements KsefSessionRepository {
 
   async update(next: KsefSessionRecord, expectedVersion: number): Promise<KsefSessionRecord> {
     const written = { ...next, version: expectedVersion + 1 };
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(written),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
-      return structuredClone(written);
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
-    throw new VersionConflictError(expectedVersion, (await this.get(next.id))?.version ?? null);
+    await putVersioned(this.#db, { tableName: this.tableName, item: toItem(written), expectedVersion, readVersion: async () => (await this.get(next.id))?.version });
+    return structuredClone(written);
   }
 
   async listUnfinished(): Promise<KsefSessionRecord[]> {
-    const found: KsefSessionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const exclusiveStartKey = startKey;
-      const result = await dynamo('Query', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE_KEYS.gsi1Name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1PartitionKey },
-            ExpressionAttributeValues: { ':pk': KSEF_SESSION_UNFINISHED_PK },
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      // GSI reads are eventually consistent on AWS: a record finished a moment ago may still show.
-      found.push(...(result.Items ?? []).map(toRecord).filter((record) => !isSessionFinished(record)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return found;
+    const items = await queryAll(this.#db, {
+      TableName: this.tableName,
+      IndexName: TABLE_KEYS.gsi1Name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1PartitionKey },
+      ExpressionAttributeValues: { ':pk': KSEF_SESSION_UNFINISHED_PK },
+    });
+    // GSI reads are eventually consistent on AWS: a record finished a moment ago may still show.
+    return items.map(toRecord).filter((record) => !isSessionFinished(record));
   }
 }

@@ -1,13 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CodeUnitId } from '../../domain/catalogue.js';
-import { EntryAlreadyExistsError, VersionConflictError } from '../../domain/errors.js';
+import { EntryAlreadyExistsError } from '../../domain/errors.js';
 import type { QueueNotificationState } from '../../domain/notification-policy.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { EmailLogEntry, GlobalRecipient, NotificationStore } from '../../ports/notification-store.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import {
   checkEmailPageLimit,
   checkEmailRetentionDays,
@@ -46,25 +47,13 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async listRecipients(): Promise<GlobalRecipient[]> {
-    const recipients: GlobalRecipient[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const exclusiveStartKey = startKey;
-      const result = await dynamo('Query', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': RECIPIENTS_PK },
-            ConsistentRead: true,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      recipients.push(...(result.Items ?? []).map((item) => withoutTableAttributes(item) as unknown as GlobalRecipient));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return recipients;
+    const items = await queryAll(this.#db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': RECIPIENTS_PK },
+      ConsistentRead: true,
+    });
+    return items.map((item) => withoutTableAttributes(item) as unknown as GlobalRecipient);
   }
 
   async getRecipient(email: string): Promise<GlobalRecipient | undefined> {
@@ -103,17 +92,14 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async putState(next: QueueNotificationState, expectedVersion: number): Promise<QueueNotificationState> {
     const written: QueueNotificationState = { ...next, version: expectedVersion + 1 };
-    const condition =
-      expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
-    try {
-      await this.#db.send(new PutCommand({ TableName: this.tableName, Item: { ...written, ...notificationStateKey(next.codeUnit) }, ...condition }));
-      return structuredClone(written);
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
-    throw new VersionConflictError(expectedVersion, (await this.getState(next.codeUnit))?.version ?? null);
+    await putVersioned(this.#db, {
+      tableName: this.tableName,
+      item: { ...written, ...notificationStateKey(next.codeUnit) },
+      expectedVersion,
+      createAtVersionZero: true,
+      readVersion: async () => (await this.getState(next.codeUnit))?.version,
+    });
+    return structuredClone(written);
   }
 
   async appendEmail(entry: EmailLogEntry): Promise<void> {

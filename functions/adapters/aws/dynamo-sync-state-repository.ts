@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VersionConflictError } from '../../domain/errors.js';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SyncState, SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { dynamo } from './dynamo-errors.js';
+import { putVersioned } from './dynamo-versioned-put.js';
 import { syncStateKey } from './table-layout.js';
 
 /** Sync marks as items `SYNC#<purpose>#<subjectType>` / `SYNC`, moved by a conditional PutItem on the version. */
@@ -26,21 +26,13 @@ export class DynamoSyncStateRepository implements SyncStateRepository {
 
   async advance(stream: SyncStreamId, mark: string, at: string, expectedVersion: number): Promise<SyncState> {
     const next: SyncState = { purpose: stream.purpose, subjectType: stream.subjectType, mark, updatedAt: at, version: expectedVersion + 1 };
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...next, ...syncStateKey(stream.purpose, stream.subjectType) },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-      return next;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
-    const stored = await this.get(stream);
-    throw new VersionConflictError(expectedVersion, stored?.version ?? null);
+    await putVersioned(this.#db, {
+      tableName: this.tableName,
+      item: { ...next, ...syncStateKey(stream.purpose, stream.subjectType) },
+      expectedVersion,
+      createAtVersionZero: true,
+      readVersion: async () => (await this.get(stream))?.version,
+    });
+    return next;
   }
 }
