@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDocumentRepository } from '../../functions/adapters/aws/dynamo-document-repository.js';
 import { documentClaimKey } from '../../functions/adapters/aws/table-layout.js';
-import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../functions/adapters/local/embedded-dynamodb.js';
 import { ConflictError } from '../../functions/domain/errors.js';
 import { makeDocument } from '../helpers/document-factory.js';
 import { documentRepositoryContract } from './document-repository.contract.js';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo.js';
 
-let server: EmbeddedDynamo;
-let client: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = await startEmbeddedDynamo();
-  client = server.createClient();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const dynamo = useEmbeddedDynamo('documents');
 
 async function newRepository(): Promise<DynamoDocumentRepository> {
-  const tableName = `documents-${++tables}`;
-  await ensureTable(client, tableName);
-  return new DynamoDocumentRepository(client, tableName);
+  return new DynamoDocumentRepository(dynamo.client, await dynamo.freshTable());
 }
 
 documentRepositoryContract('DynamoDocumentRepository on the embedded DynamoDB server', newRepository);
@@ -33,7 +19,7 @@ describe('DynamoDocumentRepository after a crash between its two writes', () => 
   /** What a writer that stopped after claiming the key leaves behind: the claim, no document. */
   async function leaveClaimOnly(repo: DynamoDocumentRepository, documentId: string, contentSha256: string): Promise<void> {
     const doc = makeDocument();
-    await server.createDocumentClient().send(
+    await dynamo.server.createDocumentClient().send(
       new PutCommand({
         TableName: repo.tableName,
         Item: { ...documentClaimKey(doc.key.sellerNip, doc.key.invoiceType, doc.key.invoiceNumber), documentId, contentSha256, createdAt: doc.createdAt },

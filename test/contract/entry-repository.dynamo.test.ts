@@ -1,24 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEntryRepository } from '../../functions/adapters/aws/dynamo-entry-repository.js';
-import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../functions/adapters/local/embedded-dynamodb.js';
 import { entryRepositoryContract } from './entry-repository.contract.js';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo.js';
 
-let server: EmbeddedDynamo;
-let client: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = await startEmbeddedDynamo();
-  client = server.createClient();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const dynamo = useEmbeddedDynamo('entries');
 
 entryRepositoryContract('DynamoEntryRepository on the embedded DynamoDB server', async () => {
-  const tableName = `entries-${++tables}`;
-  await ensureTable(client, tableName);
-  return new DynamoEntryRepository(client, tableName);
+  const tableName = await dynamo.freshTable();
+  return new DynamoEntryRepository(dynamo.client, tableName);
 });

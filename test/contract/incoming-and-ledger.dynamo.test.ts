@@ -1,29 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoIncomingDocumentRepository } from '../../functions/adapters/aws/dynamo-incoming-document-repository.js';
 import { DynamoLedgerRepository } from '../../functions/adapters/aws/dynamo-ledger-repository.js';
-import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../functions/adapters/local/embedded-dynamodb.js';
 import { incomingDocumentRepositoryContract } from './incoming-document-repository.contract.js';
 import { ledgerRepositoryContract } from './ledger-repository.contract.js';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo.js';
 
-let server: EmbeddedDynamo;
-let client: DynamoDBClient;
-let tables = 0;
+const dynamo = useEmbeddedDynamo('incoming-ledger');
 
-beforeAll(async () => {
-  server = await startEmbeddedDynamo();
-  client = server.createClient();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-async function newTable(): Promise<string> {
-  const tableName = `incoming-ledger-${++tables}`;
-  await ensureTable(client, tableName);
-  return tableName;
-}
-
-incomingDocumentRepositoryContract('DynamoIncomingDocumentRepository on the embedded DynamoDB server', async () => new DynamoIncomingDocumentRepository(client, await newTable()));
-ledgerRepositoryContract('DynamoLedgerRepository on the embedded DynamoDB server', async () => new DynamoLedgerRepository(client, await newTable()));
+incomingDocumentRepositoryContract('DynamoIncomingDocumentRepository on the embedded DynamoDB server', async () => new DynamoIncomingDocumentRepository(dynamo.client, await dynamo.freshTable()));
+ledgerRepositoryContract('DynamoLedgerRepository on the embedded DynamoDB server', async () => new DynamoLedgerRepository(dynamo.client, await dynamo.freshTable()));

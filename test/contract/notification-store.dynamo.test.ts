@@ -1,24 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoNotificationStore } from '../../functions/adapters/aws/dynamo-notification-store.js';
-import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../functions/adapters/local/embedded-dynamodb.js';
 import { notificationStoreContract } from './notification-store.contract.js';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo.js';
 
-let server: EmbeddedDynamo;
-let client: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = await startEmbeddedDynamo();
-  client = server.createClient();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const dynamo = useEmbeddedDynamo('notify');
 
 notificationStoreContract('DynamoNotificationStore on the embedded DynamoDB server', async ({ clock, emailLogRetentionDays }) => {
-  const tableName = `notify-${++tables}`;
-  await ensureTable(client, tableName);
-  return new DynamoNotificationStore(client, tableName, { clock, emailLogRetentionDays });
+  const tableName = await dynamo.freshTable();
+  return new DynamoNotificationStore(dynamo.client, tableName, { clock, emailLogRetentionDays });
 });
