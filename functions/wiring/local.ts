@@ -18,6 +18,7 @@ import { EventBridgeScheduleGateway } from '../adapters/aws/eventbridge-schedule
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb.js';
 import { FileDocumentStore } from '../adapters/local/file-document-store.js';
 import { startLocalApiServer, type RunningLocalApiServer } from '../adapters/local/http-server.js';
+import { BackgroundWork } from '../adapters/local/background-work.js';
 import { InProcessRunLauncher } from '../adapters/local/in-process-run-launcher.js';
 import { startLocalOutbox, type LocalOutbox } from '../adapters/local/local-outbox.js';
 import { startSchedulerEmulator, type SchedulerEmulator } from '../adapters/local/scheduler-emulator/scheduler-emulator.js';
@@ -171,9 +172,10 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       codeUnit: codeUnits.get(codeUnit) ?? placeholderCodeUnit(codeUnit),
       notify,
     });
-    const launcher = new InProcessRunLauncher(runnerFor, options.runOptions);
+    // Scheduled runs, manual runs and the watchdog: started like async invokes, awaited at shutdown.
     const background = new BackgroundWork();
-    closers.push(() => background.idle(), () => launcher.idle());
+    const launcher = new InProcessRunLauncher(runnerFor, options.runOptions, background);
+    closers.push(() => background.idle());
     const deps: JobQueueDeps = { entries, runs, schedules, launcher, clock, ids: cryptoIds };
 
     const reconcile = () => reconcileSchedules({ ...deps, notify });
@@ -223,34 +225,12 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       documents,
       ksef,
       reconcile,
-      idle: async () => {
-        await Promise.all([background.idle(), launcher.idle()]);
-      },
+      idle: () => background.idle(),
       close,
     };
   } catch (error) {
     await close();
     throw error;
-  }
-}
-
-/** Work started without waiting for it, tracked so that shutdown and tests can wait for it to end. */
-class BackgroundWork {
-  readonly #running = new Set<Promise<void>>();
-
-  start(what: string, work: () => Promise<unknown>): void {
-    const run: Promise<void> = Promise.resolve()
-      .then(work)
-      .then(
-        () => undefined,
-        (error: unknown) => console.error(`The ${what} failed.`, error),
-      )
-      .finally(() => this.#running.delete(run));
-    this.#running.add(run);
-  }
-
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 }
 
