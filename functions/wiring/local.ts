@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CreateScheduleCommand, ResourceNotFoundException, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -253,7 +254,6 @@ async function startOutbox(env: Readonly<Record<string, string | undefined>>, co
 }
 
 async function putWatchdogSchedule(scheduler: SchedulerEmulator): Promise<void> {
-  const { CreateScheduleCommand, UpdateScheduleCommand } = await import('@aws-sdk/client-scheduler');
   const client = scheduler.createClient();
   const request = {
     Name: WATCHDOG_SCHEDULE.name,
@@ -266,7 +266,9 @@ async function putWatchdogSchedule(scheduler: SchedulerEmulator): Promise<void> 
   };
   try {
     await client.send(new UpdateScheduleCommand(request));
-  } catch {
+  } catch (error) {
+    // First start on this data directory: the schedule does not exist yet. Anything else is real.
+    if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateScheduleCommand(request));
   }
 }
