@@ -3,7 +3,7 @@ import { CreateScheduleCommand, ResourceNotFoundException, UpdateScheduleCommand
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CODE_UNIT_IDS, isCodeUnitId, type CodeUnitId } from '../domain/catalogue.js';
+import { isCodeUnitId, type CodeUnitId } from '../domain/catalogue.js';
 import type { ApiDocumentDeps } from '../api/api-deps.js';
 import { createApiHandler, type ApiHandler } from '../api/create-api-handler.js';
 import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
@@ -27,7 +27,6 @@ import { MemoryDocumentStore } from '../adapters/memory/memory-document-store.js
 import { cryptoIds } from '../adapters/system/crypto-ids.js';
 import { fa3Parser } from '../adapters/xml/fa3-parser.js';
 import { XmllintXsdValidator } from '../adapters/xml/xmllint-xsd-validator.js';
-import { placeholderCodeUnit } from '../code-units/placeholder.js';
 import { createCodeUnits } from '../code-units/registry.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
@@ -161,16 +160,14 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       syncState: new DynamoSyncStateRepository(documentClient, LOCAL_TABLE_NAME),
       parser: fa3Parser,
     });
-    const codeUnits = new Map<CodeUnitId, CodeUnit>(
-      CODE_UNIT_IDS.map((id) => [id, options.codeUnits?.[id] ?? registered[id]]),
-    );
+    const codeUnits: Record<CodeUnitId, CodeUnit> = { ...registered, ...options.codeUnits };
     const runnerFor = (codeUnit: CodeUnitId): RunnerDeps => ({
       entries,
       runs,
       schedules,
       clock,
       ids: cryptoIds,
-      codeUnit: codeUnits.get(codeUnit) ?? placeholderCodeUnit(codeUnit),
+      codeUnit: codeUnits[codeUnit],
       notify,
     });
     // Scheduled runs, manual runs and the watchdog: started like async invokes, awaited at shutdown.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessRunLauncher } from '../../../functions/adapters/local/in-process-run-launcher.js';
-import { placeholderCodeUnit } from '../../../functions/code-units/placeholder.js';
+import { placeholderCodeUnit } from '../../helpers/placeholder-code-unit.js';
 import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
 import {
   EntryNotFoundError,
