@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldIssue } from '../domain/errors.js';
 import { ValidationError } from '../domain/errors.js';
 import { ROOT_FIELD } from '../domain/settings.js';

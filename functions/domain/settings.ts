@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CodeUnitId } from './catalogue.js';
 import { CODE_UNITS } from './catalogue.js';
 import type { FieldIssue } from './errors.js';

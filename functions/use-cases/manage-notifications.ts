@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../domain/errors.js';
 import { LANGUAGES } from '../domain/job-queue-entry.js';
 import type { Clock } from '../ports/clock.js';

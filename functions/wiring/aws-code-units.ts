@@ -8,8 +8,7 @@ import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository
 import { DynamoSyncStateRepository } from '../adapters/aws/dynamo-sync-state-repository.js';
 import { S3DocumentStore } from '../adapters/aws/s3-document-store.js';
 import { fa3Parser } from '../adapters/xml/fa3-parser.js';
-import { createCodeUnit, type CodeUnitDeps } from '../code-units/registry.js';
-import type { CodeUnitId } from '../domain/catalogue.js';
+import type { CodeUnitDeps, CodeUnitFactory } from '../code-units/factories.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import { AWS_ENV } from './aws-env.js';
 import { awsKsefGateway, KsefSettingsError } from './ksef.js';
@@ -44,12 +43,12 @@ export function awsCodeUnitDeps(env: Env = process.env): CodeUnitDeps {
   return cached;
 }
 
-/** The code unit `id` with AWS dependencies, built on its first run. */
-export function awsCodeUnit(id: CodeUnitId, env: Env = process.env): CodeUnit {
+/** The code unit that `factory` builds, with AWS dependencies, built on its first run. */
+export function awsCodeUnit(factory: CodeUnitFactory, env: Env = process.env): CodeUnit {
   let unit: CodeUnit | undefined;
   return {
-    id,
-    run: async (context) => (unit ??= createCodeUnit(id, awsCodeUnitDeps(env))).run(context),
+    id: factory.id,
+    run: async (context) => (unit ??= factory.build(awsCodeUnitDeps(env))).run(context),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { nipProblem } from '../domain/nip.js';
 
 /** A NIP with a valid check digit, for trying local mode out (the one in KSeF's own samples). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { incomingDocumentsFactory } from '../../functions/code-units/factories.js';
 import { createCodeUnits } from '../../functions/code-units/registry.js';
 import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
 import { MemoryKsefSessionRepository } from '../../functions/adapters/memory/memory-ksef-session-repository.js';
@@ -23,7 +24,7 @@ describe('the code-unit registry and its AWS wiring', () => {
 
   it('on AWS a code unit whose function lacks DOCUMENTS_BUCKET fails its run naming the variable', async () => {
     // Prepare
-    const unit = awsCodeUnit('incoming-documents', {
+    const unit = awsCodeUnit(incomingDocumentsFactory, {
       TABLE_NAME: 'jobs',
       KSEF_NIP: '5265877635',
       KSEF_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ksef-AbCdEf',

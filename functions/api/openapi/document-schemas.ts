@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCUMENT_STATUSES, INVOICE_TYPES, LEDGER_DIRECTIONS, LEDGER_FLAGS } from '../../domain/documents.js';
 
 /*

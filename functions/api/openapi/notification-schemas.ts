@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODE_UNIT_IDS } from '../../domain/catalogue.js';
 import { LANGUAGES } from '../../domain/job-queue-entry.js';
 import { NOTIFICATION_KINDS } from '../../domain/notification-policy.js';

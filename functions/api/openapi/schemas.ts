@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODE_UNIT_IDS } from '../../domain/catalogue.js';
 import { ENTRY_STATUSES, RUN_STATUSES, RUN_TRIGGERS } from '../../domain/job-queue-entry.js';
 import { entrySettingsPatchSchema, entrySettingsSchema } from '../../domain/settings.js';

@@ -1,4 +1,5 @@
+import { incomingDocumentsFactory } from '../../code-units/factories.js';
 import { awsCodeUnit } from '../../wiring/aws-code-units.js';
 import { codeUnitHandler } from '../code-unit-handler.js';
 
-export const handler = codeUnitHandler(awsCodeUnit('incoming-documents'));
+export const handler = codeUnitHandler(awsCodeUnit(incomingDocumentsFactory));

@@ -1,4 +1,5 @@
+import { processUpoFactory } from '../../code-units/factories.js';
 import { awsCodeUnit } from '../../wiring/aws-code-units.js';
 import { codeUnitHandler } from '../code-unit-handler.js';
 
-export const handler = codeUnitHandler(awsCodeUnit('process-upo'));
+export const handler = codeUnitHandler(awsCodeUnit(processUpoFactory));

@@ -1,4 +1,5 @@
+import { updateLedgersFactory } from '../../code-units/factories.js';
 import { awsCodeUnit } from '../../wiring/aws-code-units.js';
 import { codeUnitHandler } from '../code-unit-handler.js';
 
-export const handler = codeUnitHandler(awsCodeUnit('update-ledgers'));
+export const handler = codeUnitHandler(awsCodeUnit(updateLedgersFactory));

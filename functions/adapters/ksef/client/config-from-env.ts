@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KsefCredentials } from './auth/credentials.js';
 import { credentialsFromPkcs12 } from './auth/pkcs12.js';
 import { nipSchema, type KsefEnvironmentInput } from './environment.js';
