@@ -2,6 +2,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** `import { z } from 'zod'` makes zod a value esbuild cannot prune: every locale lands in the Lambda bundle. */
+const zodNamespaceOnly = {
+  selector: "ImportDeclaration[source.value=/^zod/] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+  message: "Import zod as a namespace (import * as z from 'zod' or 'zod/mini') so that the bundle keeps only what is used.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.local/', 'functions/adapters/ksef/generated/'] },
   js.configs.recommended,
@@ -12,6 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: ['functions/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', zodNamespaceOnly] },
   },
   {
     // Tests read loosely typed JSON bodies from HTTP responses.
@@ -37,6 +47,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        zodNamespaceOnly,
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes from the injected Clock.' },
       ],
     },
