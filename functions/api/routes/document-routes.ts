@@ -12,7 +12,9 @@ import {
   listLedgerHttp,
   postDocumentHttp,
   type HttpAnswer,
+  type QueryParams,
 } from '../../use-cases/documents-http.js';
+import type { ApiDocumentDeps } from '../api-deps.js';
 import { bytesResponse, jsonResponse, type ApiResult } from '../http-response.js';
 import { ApiProblem } from '../problem.js';
 import { readQuery } from '../query.js';
@@ -46,6 +48,32 @@ function withExistingLocation(error: unknown): never {
   throw error;
 }
 
+type ListMapping = (deps: ApiDocumentDeps, query: QueryParams) => Promise<HttpAnswer>;
+type ReadMapping = (deps: ApiDocumentDeps, key: string) => Promise<HttpAnswer>;
+
+/** A listing: its mapping validates the query itself (filters, limit, cursor). */
+function listRoute(path: string, list: ListMapping): Route {
+  return {
+    method: 'GET',
+    path,
+    async handle({ event, deps }) {
+      return answer(await list(requireDocuments(deps), queryOf(event)));
+    },
+  };
+}
+
+/** A read of one item by the path parameter `key`; it takes no query parameters at all. */
+function readRoute(path: string, key: string, read: ReadMapping): Route {
+  return {
+    method: 'GET',
+    path,
+    async handle(request) {
+      readQuery(request.event, []);
+      return answer(await read(requireDocuments(request.deps), request.param(key)));
+    },
+  };
+}
+
 export const documentRoutes: readonly Route[] = [
   {
     method: 'POST',
@@ -57,65 +85,12 @@ export const documentRoutes: readonly Route[] = [
       return answer(await postDocumentHttp(documents, request).catch(withExistingLocation));
     },
   },
-  {
-    method: 'GET',
-    path: '/documents',
-    async handle({ event, deps }) {
-      return answer(await listDocumentsHttp(requireDocuments(deps), queryOf(event)));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/documents/{id}',
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await getDocumentHttp(requireDocuments(request.deps), request.param('id')));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/documents/{id}/xml',
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await getDocumentXmlHttp(requireDocuments(request.deps), request.param('id')));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/documents/{id}/upo',
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await getDocumentUpoHttp(requireDocuments(request.deps), request.param('id')));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/incoming-documents',
-    async handle({ event, deps }) {
-      return answer(await listIncomingHttp(requireDocuments(deps), queryOf(event)));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/incoming-documents/{ksefNumber}',
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await getIncomingHttp(requireDocuments(request.deps), request.param('ksefNumber')));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/incoming-documents/{ksefNumber}/xml',
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await getIncomingXmlHttp(requireDocuments(request.deps), request.param('ksefNumber')));
-    },
-  },
-  {
-    method: 'GET',
-    path: '/ledger',
-    async handle({ event, deps }) {
-      return answer(await listLedgerHttp(requireDocuments(deps), queryOf(event)));
-    },
-  },
+  listRoute('/documents', listDocumentsHttp),
+  readRoute('/documents/{id}', 'id', getDocumentHttp),
+  readRoute('/documents/{id}/xml', 'id', getDocumentXmlHttp),
+  readRoute('/documents/{id}/upo', 'id', getDocumentUpoHttp),
+  listRoute('/incoming-documents', listIncomingHttp),
+  readRoute('/incoming-documents/{ksefNumber}', 'ksefNumber', getIncomingHttp),
+  readRoute('/incoming-documents/{ksefNumber}/xml', 'ksefNumber', getIncomingXmlHttp),
+  listRoute('/ledger', listLedgerHttp),
 ];
