@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
+import { decodeJsonCursor, encodeJsonCursor } from './json-cursor.js';
 
 /*
  * Rules every adapter of the document listings shares (documents, incoming documents, ledger), so
@@ -9,7 +10,6 @@ import { ValidationError } from '../../domain/errors.js';
 export const MAX_DOCUMENT_PAGE_LIMIT = 100;
 export type ListingScope = 'documents' | 'incoming' | 'ledger';
 
-const MAX_CURSOR_LENGTH = 512;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}#[A-Za-z0-9._-]{1,100}$/;
 
@@ -45,22 +45,16 @@ export function inWindow(sortKey: string, window: ListingWindow): boolean {
 }
 
 export function encodeListingCursor(scope: ListingScope, sortKey: string): string {
-  return Buffer.from(JSON.stringify({ s: scope, k: sortKey }), 'utf8').toString('base64url');
+  return encodeJsonCursor({ s: scope, k: sortKey });
 }
 
 function decodeListingCursor(scope: ListingScope, cursor: string): string {
   const refuse = (reason = 'is not a cursor returned by this API'): never => {
     throw new ValidationError([{ field: 'cursor', reason }]);
   };
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return refuse();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return refuse();
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return refuse();
-  const { s, k, ...rest } = decoded as Record<string, unknown>;
+  const decoded = decodeJsonCursor(cursor);
+  if (decoded === undefined) return refuse();
+  const { s, k, ...rest } = decoded;
   if (typeof s !== 'string' || typeof k !== 'string' || Object.keys(rest).length > 0 || !SORT_KEY.test(k)) return refuse();
   if (s !== scope) return refuse('belongs to another listing');
   return k;

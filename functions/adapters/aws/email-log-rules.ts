@@ -1,5 +1,6 @@
 import { isCodeUnitId, type CodeUnitId } from '../../domain/catalogue.js';
 import { ValidationError } from '../../domain/errors.js';
+import { decodeJsonCursor, encodeJsonCursor } from './json-cursor.js';
 import { checkRunPageLimit, runExpiresAtEpoch } from './run-log-rules.js';
 
 /*
@@ -12,27 +13,20 @@ export const DEFAULT_EMAIL_LOG_RETENTION_DAYS = 365;
 /** Same limits as the run log (1 … 100). */
 export const checkEmailPageLimit = checkRunPageLimit;
 
-const MAX_CURSOR_LENGTH = 512;
 const MAIL_ID = /^\d{8}T\d{9}Z-[0-9a-f]{8}$/;
 
 /** The cursor names the last mail returned: base64url JSON `{ codeUnit, id }`. */
 export function encodeEmailCursor(codeUnit: CodeUnitId, id: string): string {
-  return Buffer.from(JSON.stringify({ codeUnit, id }), 'utf8').toString('base64url');
+  return encodeJsonCursor({ codeUnit, id });
 }
 
 export function decodeEmailCursor(cursor: string): { codeUnit: CodeUnitId; id: string } {
   const refuse = (): never => {
     throw new ValidationError([{ field: 'cursor', reason: 'is not a cursor returned by this API' }]);
   };
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return refuse();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return refuse();
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return refuse();
-  const { codeUnit, id, ...rest } = decoded as Record<string, unknown>;
+  const decoded = decodeJsonCursor(cursor);
+  if (decoded === undefined) return refuse();
+  const { codeUnit, id, ...rest } = decoded;
   if (typeof codeUnit !== 'string' || !isCodeUnitId(codeUnit) || typeof id !== 'string' || !MAIL_ID.test(id) || Object.keys(rest).length > 0) {
     return refuse();
   }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
+import { decodeJsonCursor, encodeJsonCursor } from './json-cursor.js';
 import { runKey } from './table-layout.js';
 
 /*
@@ -10,7 +11,6 @@ export const MAX_RUN_PAGE_LIMIT = 100;
 export const DEFAULT_RUN_RETENTION_DAYS = 90;
 
 const SECONDS_PER_DAY = 86_400;
-const MAX_CURSOR_LENGTH = 512;
 
 export function checkRunPageLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUN_PAGE_LIMIT) {
@@ -21,7 +21,7 @@ export function checkRunPageLimit(limit: number): number {
 
 /** The cursor is the table key of the last row returned, base64url-encoded JSON. */
 export function encodeRunCursor(codeUnit: string, runId: string): string {
-  return Buffer.from(JSON.stringify(runKey(codeUnit, runId)), 'utf8').toString('base64url');
+  return encodeJsonCursor(runKey(codeUnit, runId));
 }
 
 /** The run id after which the next page starts; a malformed cursor or one of another queue is refused. */
@@ -29,17 +29,9 @@ export function decodeRunCursor(codeUnit: string, cursor: string): string {
   const refuse = (reason: string): never => {
     throw new ValidationError([{ field: 'cursor', reason }]);
   };
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    return refuse('is not a cursor returned by this API');
-  }
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return refuse('is not a cursor returned by this API');
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return refuse('is not a cursor returned by this API');
-  const { pk, sk, ...rest } = decoded as Record<string, unknown>;
+  const decoded = decodeJsonCursor(cursor);
+  if (decoded === undefined) return refuse('is not a cursor returned by this API');
+  const { pk, sk, ...rest } = decoded;
   if (typeof pk !== 'string' || typeof sk !== 'string' || Object.keys(rest).length > 0) return refuse('is not a cursor returned by this API');
   const expected = runKey(codeUnit, '');
   if (pk !== expected.pk || !sk.startsWith(expected.sk) || sk.length === expected.sk.length) {
