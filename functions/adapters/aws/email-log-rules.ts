@@ -1,7 +1,7 @@
 import { isCodeUnitId, type CodeUnitId } from '../../domain/catalogue.js';
 import { ValidationError } from '../../domain/errors.js';
 import { decodeJsonCursor, encodeJsonCursor } from './json-cursor.js';
-import { checkRunPageLimit, runExpiresAtEpoch } from './run-log-rules.js';
+import { checkRetentionOption, checkRunPageLimit, runExpiresAtEpoch } from './run-log-rules.js';
 
 /*
  * Rules that every NotificationStore adapter shares, so that the memory adapter behaves exactly
@@ -53,9 +53,7 @@ export interface EmailLogRetentionOptions {
 }
 
 export function checkEmailRetentionDays(days: number | undefined): number {
-  const value = days ?? DEFAULT_EMAIL_LOG_RETENTION_DAYS;
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`emailLogRetentionDays must be a positive number, got ${value}.`);
-  return value;
+  return checkRetentionOption('emailLogRetentionDays', days, DEFAULT_EMAIL_LOG_RETENTION_DAYS);
 }
 
 /** Addresses are compared case-insensitively (what every mail system does in practice). */

@@ -59,7 +59,12 @@ export interface RunLogRetentionOptions {
 }
 
 export function checkRetentionDays(days: number | undefined): number {
-  const value = days ?? DEFAULT_RUN_RETENTION_DAYS;
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`retentionDays must be a positive number, got ${value}.`);
+  return checkRetentionOption('retentionDays', days, DEFAULT_RUN_RETENTION_DAYS);
+}
+
+/** A retention option (named in the error, as the operator wrote it): positive days, or the default when not set. */
+export function checkRetentionOption(option: string, days: number | undefined, defaultDays: number): number {
+  const value = days ?? defaultDays;
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${option} must be a positive number, got ${value}.`);
   return value;
 }
