@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
 import { ConflictError, StorageError } from '../../domain/errors.js';
 import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { dynamo } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned } from './dynamo-versioned-put.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
@@ -39,7 +40,7 @@ export class DynamoDocumentRepository implements DocumentRepository {
     const { sellerNip, invoiceType, invoiceNumber } = document.key;
     const claimKey = documentClaimKey(sellerNip, invoiceType, invoiceNumber);
     for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
-      if (await this.#putIfAbsent({ ...claimKey, documentId: document.id, contentSha256: document.contentSha256, createdAt: document.createdAt })) {
+      if (await putIfAbsent(this.#db, this.tableName, { ...claimKey, documentId: document.id, contentSha256: document.contentSha256, createdAt: document.createdAt })) {
         // We own the key. Someone repairing in between may have written the document first: same content, same id.
         const written = await this.#putDocumentIfAbsent(document);
         return { document: written, created: true };
@@ -86,19 +87,9 @@ export class DynamoDocumentRepository implements DocumentRepository {
     return pageOf(merged, window, 'documents', sortKeyOf);
   }
 
-  async #putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.#db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw toStorageError(error, 'PutItem');
-    }
-  }
-
   /** Writes the document unless its id is already stored; returns what is stored either way. */
   async #putDocumentIfAbsent(document: OutgoingDocument): Promise<OutgoingDocument> {
-    if (await this.#putIfAbsent(toItem(document))) return structuredClone(document);
+    if (await putIfAbsent(this.#db, this.tableName, toItem(document))) return structuredClone(document);
     const stored = await this.get(document.id);
     if (!stored) throw new StorageError(`Document '${document.id}' exists and does not: the table is changing under us.`);
     return stored;

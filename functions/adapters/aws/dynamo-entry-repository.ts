@@ -6,6 +6,7 @@ import type { JobQueueEntry } from '../../domain/job-queue-entry.js';
 import type { EntryRepository } from '../../ports/entry-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { entryKey } from './table-layout.js';
 
 /** A create that lost to a delete this many times in a row gives up (it never happens in practice). */
@@ -57,18 +58,7 @@ export class DynamoEntryRepository implements EntryRepository {
 
   async create(entry: JobQueueEntry): Promise<JobQueueEntry> {
     for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...entry, ...entryKey(entry.codeUnit) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return structuredClone(entry);
-      } catch (error) {
-        if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-      }
+      if (await putIfAbsent(this.#db, this.tableName, { ...entry, ...entryKey(entry.codeUnit) })) return structuredClone(entry);
       const existing = await this.get(entry.codeUnit);
       if (existing) throw new EntryAlreadyExistsError<JobQueueEntry>(existing);
       // The blocking entry was deleted between our write and our read: try again.

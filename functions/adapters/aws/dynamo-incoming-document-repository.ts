@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IncomingDocument } from '../../domain/documents.js';
 import { StorageError } from '../../domain/errors.js';
 import type { IncomingDocumentRepository, IncomingListQuery } from '../../ports/incoming-document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { dynamo } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
 import { INCOMING_INDEX_PK, incomingDocumentKey } from './table-layout.js';
@@ -24,18 +25,8 @@ export class DynamoIncomingDocumentRepository implements IncomingDocumentReposit
   }
 
   async add(document: IncomingDocument): Promise<{ document: IncomingDocument; added: boolean }> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...document, ...incomingDocumentKey(document.ksefNumber), gsi1pk: INCOMING_INDEX_PK, gsi1sk: sortKeyOf(document) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { document: structuredClone(document), added: true };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
+    const item = { ...document, ...incomingDocumentKey(document.ksefNumber), gsi1pk: INCOMING_INDEX_PK, gsi1sk: sortKeyOf(document) };
+    if (await putIfAbsent(this.#db, this.tableName, item)) return { document: structuredClone(document), added: true };
     const stored = await this.get(document.ksefNumber);
     if (!stored) throw new StorageError(`Incoming document '${document.ksefNumber}' exists and does not: the table is changing under us.`);
     return { document: stored, added: false };

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { isSessionFinished, type KsefSessionRecord, type KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { dynamo } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import { KSEF_SESSION_UNFINISHED_PK, ksefSessionIndexKey, ksefSessionKey, TABLE_KEYS } from './table-layout.js';
 
@@ -27,12 +28,7 @@ export class DynamoKsefSessionRepository implements KsefSessionRepository {
 
   async create(record: KsefSessionRecord): Promise<KsefSessionRecord> {
     const written = { ...record, version: 1 };
-    try {
-      await this.#db.send(new PutCommand({ TableName: this.tableName, Item: toItem(written), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return structuredClone(written);
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
+    if (await putIfAbsent(this.#db, this.tableName, toItem(written))) return structuredClone(written);
     throw new ConflictError<KsefSessionRecord>(`KSeF session '${record.id}' is already recorded.`, await this.get(record.id));
   }
 

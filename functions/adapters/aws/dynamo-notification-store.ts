@@ -7,7 +7,8 @@ import { systemClock, type Clock } from '../../ports/clock.js';
 import type { EmailLogEntry, GlobalRecipient, NotificationStore } from '../../ports/notification-store.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { dynamo } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import {
   checkEmailPageLimit,
@@ -105,18 +106,8 @@ export class DynamoNotificationStore implements NotificationStore {
   async appendEmail(entry: EmailLogEntry): Promise<void> {
     checkMailId(entry.id);
     const key = emailLogKey(entry.codeUnit, entry.id);
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...entry, ...key, [TABLE_KEYS.ttlAttribute]: emailExpiresAtEpoch(entry.sentAt, this.#retentionDays) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
+    const item = { ...entry, ...key, [TABLE_KEYS.ttlAttribute]: emailExpiresAtEpoch(entry.sentAt, this.#retentionDays) };
+    if (await putIfAbsent(this.#db, this.tableName, item)) return;
     const { Item } = await dynamo('GetItem', () =>
       this.#db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true })),
     );

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../ports/clock.js';
 import type { Page, RunLogRepository } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { putIfAbsent } from './dynamo-put-if-absent.js';
 import {
   checkRetentionDays,
   checkRunPageLimit,
@@ -44,12 +45,7 @@ export class DynamoRunLogRepository implements RunLogRepository {
   }
 
   async start(row: RunLogEntry): Promise<void> {
-    try {
-      await this.#db.send(new PutCommand({ TableName: this.tableName, Item: this.#toItem(row), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw toStorageError(error, 'PutItem');
-    }
+    if (await putIfAbsent(this.#db, this.tableName, this.#toItem(row))) return;
     const existing = await this.#read(row.codeUnit, row.runId);
     throw new EntryAlreadyExistsError<RunLogEntry | undefined>(existing && toRow(existing));
   }
