@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { KsefCredentials } from '../adapters/ksef/client/auth/credentials.js';
 import { credentialsFromPkcs12 } from '../adapters/ksef/client/auth/pkcs12.js';
 import { HttpKsefGateway, type HttpKsefGatewayOptions } from '../adapters/ksef/client/http-ksef-gateway.js';
+import { realTimer, type Timer } from '../adapters/ksef/client/http/rate-budget.js';
+import { isSettableClock } from '../adapters/local/scheduler-emulator/manual-clock.js';
 import { createKsefSimulator, type KsefSimulator } from '../ksef-sim/simulator.js';
 import type { KsefSimulatorOptions } from '../ksef-sim/options.js';
-import type { Clock } from '../ports/clock.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import type { KsefGateway } from '../ports/ksef-gateway.js';
 import { baseUrlOf, DEFAULT_LOCAL_NIP, environmentOf, KSEF_VARS as V, KsefSettingsError, readKsefSettings, type KsefSettings } from './ksef.js';
 
@@ -27,21 +29,51 @@ export interface LocalKsef {
 }
 
 export interface LocalKsefOptions {
-  /** The simulator's clock (tests pass the runtime's ManualClock). */
+  /** The clock of the simulator and of the client's waits (tests pass the runtime's ManualClock). */
   readonly clock?: Clock;
   /** Options of the in-process simulator (port, delays, rate limits …). */
   readonly simulator?: KsefSimulatorOptions;
-  /** Extra client options (tests pass a timer). */
+  /** Extra client options; without a `timer` the client waits on `clock` (see clockTimer). */
   readonly client?: Omit<HttpKsefGatewayOptions, 'environment' | 'nip' | 'credentials'>;
+}
+
+/** A clock that waits by itself, such as the benchmark's warp clock. */
+interface SleepingClock extends Clock {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The KSeF client's timer on a runtime's clock, so that its waits (rate budget, Retry-After,
+ * backoff, polling) pass in the same time as the scheduler and the simulator: real time for the
+ * system clock; on a clock that tests set by hand, a wait moves that clock on at once instead of
+ * sleeping (nothing else would ever move it while a run waits); on a clock that waits by itself,
+ * its own sleep; on any other clock, its time with real sleeps.
+ */
+export function clockTimer(clock: Clock): Timer {
+  if (clock === systemClock) return realTimer;
+  const now = () => clock.now().getTime();
+  const sleeping = clock as Partial<SleepingClock>;
+  if (typeof sleeping.sleep === 'function') return { now, sleep: (ms, signal) => (clock as SleepingClock).sleep(ms, signal) };
+  if (isSettableClock(clock)) {
+    return {
+      now,
+      sleep: async (ms, signal) => {
+        signal?.throwIfAborted();
+        clock.set(new Date(now() + Math.max(0, ms)));
+      },
+    };
+  }
+  return { now, sleep: realTimer.sleep };
 }
 
 export async function startLocalKsef(env: Env, options: LocalKsefOptions = {}): Promise<LocalKsef> {
   const settings = readKsefSettings(env, { target: 'SIMULATOR', nip: DEFAULT_LOCAL_NIP });
+  const client = { ...options.client, timer: options.client?.timer ?? clockTimer(options.clock ?? systemClock) };
   if (settings.target === 'SIMULATOR' && settings.baseUrl === undefined) {
     const port = simulatorPort(env);
     const simulator = await createKsefSimulator({ ...(options.clock ? { clock: options.clock } : {}), ...(port === undefined ? {} : { port }), ...options.simulator });
     const token = simulator.registerKsefToken({ nip: settings.nip, description: 'local mode' });
-    const gateway = new HttpKsefGateway({ ...options.client, environment: { name: 'LOCAL', baseUrl: simulator.url }, nip: settings.nip, credentials: { kind: 'token', token } });
+    const gateway = new HttpKsefGateway({ ...client, environment: { name: 'LOCAL', baseUrl: simulator.url }, nip: settings.nip, credentials: { kind: 'token', token } });
     return { settings, gateway, simulator, url: simulator.url, close: () => simulator.close() };
   }
   const credentials = await readLocalCredentials(env);
@@ -51,7 +83,7 @@ export async function startLocalKsef(env: Env, options: LocalKsefOptions = {}): 
     );
   }
   const environment = environmentOf(settings);
-  const gateway = new HttpKsefGateway({ ...options.client, environment, nip: settings.nip, credentials });
+  const gateway = new HttpKsefGateway({ ...client, environment, nip: settings.nip, credentials });
   return { settings, gateway, simulator: undefined, url: baseUrlOf(settings) ?? '', close: async () => undefined };
 }
 

@@ -65,7 +65,10 @@ export interface LocalRuntimeOptions {
   readonly runOptions?: RunEntryOptions;
   /** Keep data in memory only (tests); default: on disk under config.dataDir. */
   readonly inMemory?: boolean;
-  /** The in-process KSeF simulator's options (delays, rate limits …) and the client's; KSeF itself is chosen by KSEF_ENV in `env`. */
+  /**
+   * The in-process KSeF simulator's options (delays, rate limits …) and the client's; KSeF itself is
+   * chosen by KSEF_ENV in `env`. The client waits on `clock` unless `ksef.client.timer` says otherwise.
+   */
   readonly ksef?: LocalKsefOptions;
   /**
    * Where the e-mail settings (NOTIFY_FROM, NOTIFICATION_INTERVAL_MINUTES, …, see notification-config.ts)

@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import type { Timer } from '../../../functions/adapters/ksef/client/http/rate-budget.js';
 import type { ManualClock } from '../../../functions/adapters/local/scheduler-emulator/manual-clock.js';
 import { CODE_UNIT_IDS, type CodeUnitId } from '../../../functions/domain/catalogue.js';
 import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
@@ -71,8 +70,8 @@ export class LocalPipeline {
       timers: 'manual',
       inMemory: options.dataDir === undefined,
       env: { ...options.env },
-      // The KSeF client waits (rate budget, Retry-After, polling) on the same manual clock as the rest.
-      ksef: { client: { timer: clockTimer(clock), onWarning: () => undefined } },
+      // Local mode makes the KSeF client wait (rate budget, Retry-After, polling) on this manual clock.
+      ksef: { client: { onWarning: () => undefined } },
       ...options.runtimeOptions,
     };
   }
@@ -192,20 +191,6 @@ export class LocalPipeline {
     }
     return counts;
   }
-}
-
-/**
- * The client's timer on a manual clock: a wait moves the clock on instead of sleeping, so that
- * Retry-After, the rate budget and export polling cost no real time and agree with the simulator.
- */
-export function clockTimer(clock: ManualClock): Timer {
-  return {
-    now: () => clock.now().getTime(),
-    sleep: async (ms, signal) => {
-      signal?.throwIfAborted();
-      clock.set(new Date(clock.now().getTime() + ms));
-    },
-  };
 }
 
 /** Sums one counter over run-log rows. */
