@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CodeUnitId } from '../../domain/catalogue.js';
 import { EntryAlreadyExistsError } from '../../domain/errors.js';
 import type { QueueNotificationState } from '../../domain/notification-policy.js';
@@ -9,6 +9,7 @@ import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo } from './dynamo-errors.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
+import { queryUnexpiredPage } from './dynamo-unexpired-page.js';
 import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import {
   checkEmailPageLimit,
@@ -117,35 +118,21 @@ export class DynamoNotificationStore implements NotificationStore {
   async listEmails(options: { limit: number; cursor?: string | null }): Promise<Page<EmailLogEntry>> {
     const limit = checkEmailPageLimit(options.limit);
     const after = options.cursor == null ? null : decodeEmailCursor(options.cursor);
-    const nowEpoch = Math.floor(this.#clock.now().getTime() / 1000);
-    const collected: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined = after === null ? undefined : { ...emailLogKey(after.codeUnit, after.id) };
-    // As in the run log: one row more than asked tells whether another page exists, and the
-    // expiry filter may thin a page, so keep reading until there are enough rows or none are left.
-    do {
-      const exclusiveStartKey = startKey;
-      const result = await dynamo('Query', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE_KEYS.gsi1Name,
-            KeyConditionExpression: '#gpk = :mail',
-            FilterExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
-            ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1PartitionKey, '#ttl': TABLE_KEYS.ttlAttribute },
-            ExpressionAttributeValues: { ':mail': EMAIL_LOG_INDEX_PK, ':now': nowEpoch },
-            ScanIndexForward: false,
-            Limit: limit + 1,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      collected.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (collected.length <= limit && startKey !== undefined);
-
-    const items = collected.slice(0, limit).map(toEmail);
+    const { rows, hasMore } = await queryUnexpiredPage(
+      this.#db,
+      {
+        TableName: this.tableName,
+        IndexName: TABLE_KEYS.gsi1Name,
+        KeyConditionExpression: '#gpk = :mail',
+        ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1PartitionKey },
+        ExpressionAttributeValues: { ':mail': EMAIL_LOG_INDEX_PK },
+        ScanIndexForward: false,
+      },
+      { limit, startKey: after === null ? undefined : { ...emailLogKey(after.codeUnit, after.id) }, now: this.#clock.now() },
+    );
+    const items = rows.map(toEmail);
     const last = items.at(-1);
-    return { items, nextCursor: collected.length > limit && last ? encodeEmailCursor(last.codeUnit, last.id) : null };
+    return { items, nextCursor: hasMore && last ? encodeEmailCursor(last.codeUnit, last.id) : null };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CodeUnitId } from '../../domain/catalogue.js';
 import { EntryAlreadyExistsError, RunNotInProcessError, ValidationError } from '../../domain/errors.js';
 import type { RunLogEntry } from '../../domain/job-queue-entry.js';
@@ -8,6 +8,7 @@ import type { Page, RunLogRepository } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
+import { queryUnexpiredPage } from './dynamo-unexpired-page.js';
 import {
   checkRetentionDays,
   checkRunPageLimit,
@@ -82,36 +83,20 @@ export class DynamoRunLogRepository implements RunLogRepository {
   async list(codeUnit: CodeUnitId, options: { limit: number; cursor?: string | null }): Promise<Page<RunLogEntry>> {
     const limit = checkRunPageLimit(options.limit);
     const after = options.cursor == null ? null : decodeRunCursor(codeUnit, options.cursor);
-    const nowEpoch = Math.floor(this.#clock.now().getTime() / 1000);
-    const collected: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined = after === null ? undefined : runKey(codeUnit, after);
-    // One row more than asked tells whether another page exists; the filter may thin a page
-    // (Limit counts rows before filtering), so keep reading until we have enough or run out.
-    do {
-      const exclusiveStartKey = startKey;
-      const result = await dynamo('Query', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-            FilterExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
-            ExpressionAttributeNames: { '#ttl': TABLE_KEYS.ttlAttribute },
-            ExpressionAttributeValues: { ':pk': entryKey(codeUnit).pk, ':run': runKey(codeUnit, '').sk, ':now': nowEpoch },
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            // Not shrunk on later rounds: a long stretch of expired rows must not cost one request per row.
-            Limit: limit + 1,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      collected.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (collected.length <= limit && startKey !== undefined);
-
-    const items = collected.slice(0, limit).map(toRow);
+    const { rows, hasMore } = await queryUnexpiredPage(
+      this.#db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+        ExpressionAttributeValues: { ':pk': entryKey(codeUnit).pk, ':run': runKey(codeUnit, '').sk },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      { limit, startKey: after === null ? undefined : runKey(codeUnit, after), now: this.#clock.now() },
+    );
+    const items = rows.map(toRow);
     const last = items.at(-1);
-    return { items, nextCursor: collected.length > limit && last ? encodeRunCursor(codeUnit, last.runId) : null };
+    return { items, nextCursor: hasMore && last ? encodeRunCursor(codeUnit, last.runId) : null };
   }
 
   async #read(codeUnit: string, runId: string): Promise<Record<string, unknown> | undefined> {
