@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
 import { ConflictError, StorageError } from '../../domain/errors.js';
 import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned } from './dynamo-versioned-put.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
@@ -57,8 +57,8 @@ export class DynamoDocumentRepository implements DocumentRepository {
   }
 
   async get(id: string): Promise<OutgoingDocument | undefined> {
-    const { Item } = await dynamo('GetItem', () => this.#db.send(new GetCommand({ TableName: this.tableName, Key: documentKey(id), ConsistentRead: true })));
-    return Item ? toDocument(Item) : undefined;
+    const item = await getItem(this.#db, this.tableName, documentKey(id));
+    return item ? toDocument(item) : undefined;
   }
 
   async findByKey(key: DocumentBusinessKey): Promise<OutgoingDocument | undefined> {
@@ -96,13 +96,9 @@ export class DynamoDocumentRepository implements DocumentRepository {
   }
 
   async #readClaim(key: DocumentBusinessKey): Promise<Claim | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(
-        new GetCommand({ TableName: this.tableName, Key: documentClaimKey(key.sellerNip, key.invoiceType, key.invoiceNumber), ConsistentRead: true }),
-      ),
-    );
-    if (!Item) return undefined;
-    return { documentId: String(Item.documentId), contentSha256: String(Item.contentSha256) };
+    const item = await getItem(this.#db, this.tableName, documentClaimKey(key.sellerNip, key.invoiceType, key.invoiceNumber));
+    if (!item) return undefined;
+    return { documentId: String(item.documentId), contentSha256: String(item.contentSha256) };
   }
 }
 

@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CODE_UNIT_IDS, type CodeUnitId } from '../../domain/catalogue.js';
 import { EntryAlreadyExistsError, StorageError, VersionConflictError } from '../../domain/errors.js';
 import type { JobQueueEntry } from '../../domain/job-queue-entry.js';
 import type { EntryRepository } from '../../ports/entry-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { entryKey } from './table-layout.js';
 
@@ -30,10 +31,8 @@ export class DynamoEntryRepository implements EntryRepository {
   }
 
   async get(codeUnit: CodeUnitId): Promise<JobQueueEntry | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: entryKey(codeUnit), ConsistentRead: true })),
-    );
-    return Item ? toEntry(Item) : undefined;
+    const item = await getItem(this.#db, this.tableName, entryKey(codeUnit));
+    return item ? toEntry(item) : undefined;
   }
 
   /** There are only five possible keys, so one consistent BatchGetItem beats scanning the table. */

@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IncomingDocument } from '../../domain/documents.js';
 import { StorageError } from '../../domain/errors.js';
 import type { IncomingDocumentRepository, IncomingListQuery } from '../../ports/incoming-document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
@@ -33,10 +33,8 @@ export class DynamoIncomingDocumentRepository implements IncomingDocumentReposit
   }
 
   async get(ksefNumber: string): Promise<IncomingDocument | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: incomingDocumentKey(ksefNumber), ConsistentRead: true })),
-    );
-    return Item ? (withoutTableAttributes(Item) as unknown as IncomingDocument) : undefined;
+    const item = await getItem(this.#db, this.tableName, incomingDocumentKey(ksefNumber));
+    return item ? (withoutTableAttributes(item) as unknown as IncomingDocument) : undefined;
   }
 
   async list(query: IncomingListQuery): Promise<Page<IncomingDocument>> {

@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { isSessionFinished, type KsefSessionRecord, type KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned, queryAll } from './dynamo-versioned-put.js';
 import { KSEF_SESSION_UNFINISHED_PK, ksefSessionIndexKey, ksefSessionKey, TABLE_KEYS } from './table-layout.js';
@@ -33,8 +33,8 @@ export class DynamoKsefSessionRepository implements KsefSessionRepository {
   }
 
   async get(id: string): Promise<KsefSessionRecord | undefined> {
-    const { Item } = await dynamo('GetItem', () => this.#db.send(new GetCommand({ TableName: this.tableName, Key: ksefSessionKey(id), ConsistentRead: true })));
-    return Item ? toRecord(Item) : undefined;
+    const item = await getItem(this.#db, this.tableName, ksefSessionKey(id));
+    return item ? toRecord(item) : undefined;
   }
 
   async update(next: KsefSessionRecord, expectedVersion: number): Promise<KsefSessionRecord> {

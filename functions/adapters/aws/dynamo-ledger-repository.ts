@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow } from '../../domain/documents.js';
 import type { LedgerListQuery, LedgerRepository } from '../../ports/ledger-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
 import { LEDGER_INDEX_PK, ledgerRowKey } from './table-layout.js';
@@ -29,8 +30,8 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async get(ksefNumber: string): Promise<LedgerRow | undefined> {
-    const { Item } = await dynamo('GetItem', () => this.#db.send(new GetCommand({ TableName: this.tableName, Key: ledgerRowKey(ksefNumber), ConsistentRead: true })));
-    return Item ? (withoutTableAttributes(Item) as unknown as LedgerRow) : undefined;
+    const item = await getItem(this.#db, this.tableName, ledgerRowKey(ksefNumber));
+    return item ? (withoutTableAttributes(item) as unknown as LedgerRow) : undefined;
   }
 
   async list(query: LedgerListQuery): Promise<Page<LedgerRow>> {

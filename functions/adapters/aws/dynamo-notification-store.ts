@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CodeUnitId } from '../../domain/catalogue.js';
 import { EntryAlreadyExistsError } from '../../domain/errors.js';
 import type { QueueNotificationState } from '../../domain/notification-policy.js';
@@ -8,6 +8,7 @@ import type { EmailLogEntry, GlobalRecipient, NotificationStore } from '../../po
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { queryUnexpiredPage } from './dynamo-unexpired-page.js';
 import { putVersioned, queryAll } from './dynamo-versioned-put.js';
@@ -59,10 +60,8 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async getRecipient(email: string): Promise<GlobalRecipient | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: recipientKey(email.trim()), ConsistentRead: true })),
-    );
-    return Item ? (withoutTableAttributes(Item) as unknown as GlobalRecipient) : undefined;
+    const item = await getItem(this.#db, this.tableName, recipientKey(email.trim()));
+    return item ? (withoutTableAttributes(item) as unknown as GlobalRecipient) : undefined;
   }
 
   async putRecipient(recipient: GlobalRecipient): Promise<{ recipient: GlobalRecipient; created: boolean }> {
@@ -86,10 +85,8 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async getState(codeUnit: CodeUnitId): Promise<QueueNotificationState | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: notificationStateKey(codeUnit), ConsistentRead: true })),
-    );
-    return Item ? (withoutTableAttributes(Item) as unknown as QueueNotificationState) : undefined;
+    const item = await getItem(this.#db, this.tableName, notificationStateKey(codeUnit));
+    return item ? (withoutTableAttributes(item) as unknown as QueueNotificationState) : undefined;
   }
 
   async putState(next: QueueNotificationState, expectedVersion: number): Promise<QueueNotificationState> {
@@ -109,10 +106,8 @@ export class DynamoNotificationStore implements NotificationStore {
     const key = emailLogKey(entry.codeUnit, entry.id);
     const item = { ...entry, ...key, [TABLE_KEYS.ttlAttribute]: emailExpiresAtEpoch(entry.sentAt, this.#retentionDays) };
     if (await putIfAbsent(this.#db, this.tableName, item)) return;
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true })),
-    );
-    throw new EntryAlreadyExistsError<EmailLogEntry | undefined>(Item && toEmail(Item));
+    const stored = await getItem(this.#db, this.tableName, { pk: key.pk, sk: key.sk });
+    throw new EntryAlreadyExistsError<EmailLogEntry | undefined>(stored && toEmail(stored));
   }
 
   async listEmails(options: { limit: number; cursor?: string | null }): Promise<Page<EmailLogEntry>> {

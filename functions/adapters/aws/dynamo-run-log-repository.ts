@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CodeUnitId } from '../../domain/catalogue.js';
 import { EntryAlreadyExistsError, RunNotInProcessError, ValidationError } from '../../domain/errors.js';
 import type { RunLogEntry } from '../../domain/job-queue-entry.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { Page, RunLogRepository } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo, isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { isConditionFailed, toStorageError } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { queryUnexpiredPage } from './dynamo-unexpired-page.js';
 import {
@@ -100,10 +101,7 @@ export class DynamoRunLogRepository implements RunLogRepository {
   }
 
   async #read(codeUnit: string, runId: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: runKey(codeUnit, runId), ConsistentRead: true })),
-    );
-    return Item;
+    return getItem(this.#db, this.tableName, runKey(codeUnit, runId));
   }
 
   #toItem(row: RunLogEntry): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SyncState, SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
-import { dynamo } from './dynamo-errors.js';
+import { getItem } from './dynamo-get-item.js';
 import { putVersioned } from './dynamo-versioned-put.js';
 import { syncStateKey } from './table-layout.js';
 
@@ -18,10 +18,8 @@ export class DynamoSyncStateRepository implements SyncStateRepository {
   }
 
   async get(stream: SyncStreamId): Promise<SyncState | undefined> {
-    const { Item } = await dynamo('GetItem', () =>
-      this.#db.send(new GetCommand({ TableName: this.tableName, Key: syncStateKey(stream.purpose, stream.subjectType), ConsistentRead: true })),
-    );
-    return Item ? (withoutTableAttributes(Item) as unknown as SyncState) : undefined;
+    const item = await getItem(this.#db, this.tableName, syncStateKey(stream.purpose, stream.subjectType));
+    return item ? (withoutTableAttributes(item) as unknown as SyncState) : undefined;
   }
 
   async advance(stream: SyncStreamId, mark: string, at: string, expectedVersion: number): Promise<SyncState> {
