@@ -2,7 +2,8 @@ import { keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from
 import { ConflictError, VersionConflictError } from '../../domain/errors.js';
 import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
-import { inWindow, listingSortKey, listingWindow, pageOf } from '../aws/document-list-rules.js';
+import { listingSortKey } from '../aws/document-list-rules.js';
+import { pageInMemory } from './memory-listing.js';
 
 const sortKeyOf = (doc: OutgoingDocument) => listingSortKey(doc.fields.issueDate, doc.id);
 
@@ -48,12 +49,8 @@ export class MemoryDocumentRepository implements DocumentRepository {
   }
 
   async list(query: DocumentListQuery): Promise<Page<OutgoingDocument>> {
-    const window = listingWindow('documents', query);
-    const sorted = [...this.#documents.values()]
-      .filter((doc) => (query.status === undefined || doc.status === query.status) && inWindow(sortKeyOf(doc), window))
-      .sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-    const page = pageOf(sorted, window, 'documents', sortKeyOf);
-    return { items: page.items.map((doc) => structuredClone(doc)), nextCursor: page.nextCursor };
+    const withStatus = [...this.#documents.values()].filter((doc) => query.status === undefined || doc.status === query.status);
+    return pageInMemory(withStatus, 'documents', query, sortKeyOf);
   }
 }
 

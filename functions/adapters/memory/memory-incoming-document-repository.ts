@@ -1,7 +1,8 @@
 import type { IncomingDocument } from '../../domain/documents.js';
 import type { IncomingDocumentRepository, IncomingListQuery } from '../../ports/incoming-document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
-import { inWindow, listingSortKey, listingWindow, pageOf } from '../aws/document-list-rules.js';
+import { listingSortKey } from '../aws/document-list-rules.js';
+import { pageInMemory } from './memory-listing.js';
 
 const sortKeyOf = (doc: IncomingDocument) => listingSortKey(doc.fields.issueDate, doc.ksefNumber);
 
@@ -22,9 +23,6 @@ export class MemoryIncomingDocumentRepository implements IncomingDocumentReposit
   }
 
   async list(query: IncomingListQuery): Promise<Page<IncomingDocument>> {
-    const window = listingWindow('incoming', query);
-    const sorted = [...this.#documents.values()].filter((doc) => inWindow(sortKeyOf(doc), window)).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-    const page = pageOf(sorted, window, 'incoming', sortKeyOf);
-    return { items: page.items.map((doc) => structuredClone(doc)), nextCursor: page.nextCursor };
+    return pageInMemory([...this.#documents.values()], 'incoming', query, sortKeyOf);
   }
 }

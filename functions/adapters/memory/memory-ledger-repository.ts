@@ -1,7 +1,8 @@
 import type { LedgerRow } from '../../domain/documents.js';
 import type { LedgerListQuery, LedgerRepository } from '../../ports/ledger-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
-import { inWindow, listingSortKey, listingWindow, pageOf } from '../aws/document-list-rules.js';
+import { listingSortKey } from '../aws/document-list-rules.js';
+import { pageInMemory } from './memory-listing.js';
 
 const sortKeyOf = (row: LedgerRow) => listingSortKey(row.issueDate, row.ksefNumber);
 
@@ -19,9 +20,6 @@ export class MemoryLedgerRepository implements LedgerRepository {
   }
 
   async list(query: LedgerListQuery): Promise<Page<LedgerRow>> {
-    const window = listingWindow('ledger', query);
-    const sorted = [...this.#rows.values()].filter((row) => inWindow(sortKeyOf(row), window)).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
-    const page = pageOf(sorted, window, 'ledger', sortKeyOf);
-    return { items: page.items.map((row) => structuredClone(row)), nextCursor: page.nextCursor };
+    return pageInMemory([...this.#rows.values()], 'ledger', query, sortKeyOf);
   }
 }
