@@ -69,9 +69,45 @@ export interface BatchInvoice {
   readonly xml: string | Uint8Array;
 }
 
+/** What `onOpened` learns when KSeF has opened a batch session, before any part is uploaded. */
+export interface OpenedBatch {
+  readonly partCount: number;
+  /**
+   * The end of the upload window by this client's clock (README §5: 20 minutes a part from the
+   * open). After it KSeF refuses the close (21208) and cancels the session (440).
+   */
+  readonly uploadDeadline: string;
+}
+
 export interface BatchOptions {
   readonly offlineMode?: boolean;
   readonly compression?: 'Zip' | 'TarGz';
+  /**
+   * Called once the session is open and before any part is uploaded: persist the reference here.
+   * If it throws, nothing is uploaded and the session is never closed (KSeF cancels it, 440), and
+   * `sendBatch` fails with stage `before-close`.
+   */
+  readonly onOpened?: (sessionReferenceNumber: string, opened: OpenedBatch) => Promise<void>;
+}
+
+/**
+ * How far a failed `sendBatch` got. README §5: KSeF processes a batch session only after
+ * `POST /sessions/batch/{ref}/close`; a session never closed is cancelled (440) with nothing in it.
+ * So only `close-unknown` can leave invoices in KSeF:
+ * - `before-open`: no session was opened (refused, or the request never left);
+ * - `open-unknown`: the open request's outcome is unknown: a session may exist whose reference
+ *   nobody learnt, so nothing can be uploaded to it or close it;
+ * - `before-close`: the session is open (its reference known) but the close was never sent
+ *   (an upload failed, `onOpened` threw, the run was aborted);
+ * - `close-refused`: KSeF refused the close (e.g. 21205 a part missing, 21208 window exceeded);
+ * - `close-unknown`: the close was sent and its outcome is unknown: the batch may be processed.
+ */
+export const BATCH_FAILURE_STAGES = ['before-open', 'open-unknown', 'before-close', 'close-refused', 'close-unknown'] as const;
+export type BatchFailureStage = (typeof BATCH_FAILURE_STAGES)[number];
+
+/** Whether KSeF may process (some of) a batch that failed at this stage. */
+export function batchMayBeProcessed(stage: BatchFailureStage): stage is 'close-unknown' {
+  return stage === 'close-unknown';
 }
 
 export interface SentBatch {
@@ -151,7 +187,10 @@ export interface KsefGateway {
    */
   sendInvoice(sessionReferenceNumber: string, invoice: InvoiceToSend, signal?: AbortSignal): Promise<SentInvoice>;
   closeOnlineSession(sessionReferenceNumber: string, signal?: AbortSignal): Promise<void>;
-  /** Packs, encrypts, opens a batch session, uploads every part and closes it. */
+  /**
+   * Packs, encrypts, opens a batch session, uploads every part and closes it. A failure carries
+   * its BatchFailureStage and the session reference when known (KsefBatchSendError in the HTTP client).
+   */
   sendBatch(invoices: readonly BatchInvoice[], options?: BatchOptions, signal?: AbortSignal): Promise<SentBatch>;
 
   getSessionState(sessionReferenceNumber: string, signal?: AbortSignal): Promise<SessionState>;

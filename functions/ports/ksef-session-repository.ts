@@ -3,7 +3,8 @@
  *
  * A batch session is recorded under a local id (`referenceNumber` null) BEFORE its package leaves:
  * KSeF gives the reference only when the session opens, and a crash in between must still leave a
- * trace of which documents may be in KSeF. Online sessions are recorded once opened.
+ * trace of which documents may be in KSeF. Its reference is recorded as soon as it opens, before
+ * any part is uploaded. Online sessions are recorded once opened.
  *
  * - `create` stores a new record (version 1) or throws ConflictError when the id is taken.
  * - `update` stores `next` with version `expectedVersion + 1`, or throws VersionConflictError.
@@ -22,6 +23,11 @@ export interface KsefSessionRecord {
   readonly openedAt: string;
   /** When this system closed it (batch: when the package was uploaded and closed). */
   readonly closedAt: string | null;
+  /**
+   * Batch only, from the open on: the end of its upload window (README §5: 20 minutes a part).
+   * After it KSeF refuses the close, so a batch still unclosed then can never be processed.
+   */
+  readonly uploadDeadline?: string | null;
   /** The last session status read from KSeF (100 open, 170 closed, 200 processed, 4xx/5xx failed). */
   readonly status: { readonly code: number; readonly description: string } | null;
   /** Every document of the session has a final outcome (Accepted, Rejected, or back to Pending). */

@@ -1,6 +1,9 @@
 import { recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import type { SessionInvoice } from '../../ports/ksef-gateway.js';
+import { BATCH_LIMITS } from '../../adapters/ksef/client/sessions/batch-package.js';
+import { BATCH_UPLOAD_WINDOW_PER_PART_MS } from '../../adapters/ksef/client/sessions/batch-session.js';
+import { patchSession } from './send-batch.js';
 import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
@@ -10,10 +13,9 @@ import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
  * - online session: the session is closed first (nothing more can land in it), then its invoice list
  *   is searched for the document's hash: found → Sent with KSeF's reference; absent → Pending again,
  *   now provably;
- * - batch session with a KSeF reference: the package went through; process-sessions matches the
- *   results by hash;
- * - batch recorded only locally (no reference: the process died while the package was on its way):
- *   after `unknownBatchRetryAfterMs` back to Pending, see SendDocumentsConfig.
+ * - batch session: see recoverBatch. KSeF processes a batch only after its close (README §5), and
+ *   send-batch records the reference before any part goes up, so the record tells what can have
+ *   happened.
  * `skipSession` is the session this run is sending into right now.
  */
 export async function recoverSending(run: SendRun, sending: readonly OutgoingDocument[], skipSession?: string): Promise<void> {
@@ -50,14 +52,72 @@ async function recoverOnline(run: SendRun, ref: string, record: KsefSessionRecor
   }
 }
 
+/**
+ * Margin on the upload window for the difference between this system's clock and KSeF's, and for a
+ * close that was on its way when the window ended.
+ */
+const UPLOAD_WINDOW_MARGIN_MS = 5 * 60_000;
+
+/** A batch recorded without its window (never, since the reference and window are written together): the longest one, 50 parts. */
+const LONGEST_UPLOAD_WINDOW_MS = BATCH_LIMITS.maxParts * BATCH_UPLOAD_WINDOW_PER_PART_MS;
+
+/**
+ * A batch left in Sending:
+ * - closed (closedAt set): the package went through; process-sessions matches the results by hash;
+ * - no KSeF reference: send-batch records the reference in `onOpened`, before any part is uploaded
+ *   and before the close, so no part of this batch went up and no close was sent; a session KSeF
+ *   may have opened is cancelled unclosed (440) and processes nothing. Its documents go back to
+ *   Pending once `unknownBatchRetryAfterMs` has passed (the run that wrote the record may still be
+ *   building the package). The record is settled first, conditionally: if that run is alive after
+ *   all, its `onOpened` write then fails on the version and it uploads and closes nothing;
+ * - a reference but no confirmed close (the run stopped between open and close, or the close's
+ *   answer was lost): process-sessions polls it like any other; see recoverUnclosedBatch.
+ */
 async function recoverBatch(run: SendRun, record: KsefSessionRecord, docs: readonly OutgoingDocument[]): Promise<void> {
-  if (record.referenceNumber !== null) return;
+  if (record.closedAt !== null) return;
+  // Settled without a close: found never processed, and the run that settled it stopped before it
+  // had returned every document (process-sessions settles a batch only when none is left in Sending).
+  if (record.settled) return returnToPendingAll(run, docs, `its batch was settled as never processed (${record.status?.description ?? 'no status'})`);
+  if (record.referenceNumber !== null) return recoverUnclosedBatch(run, record, record.referenceNumber, docs);
   const age = run.clock.now().getTime() - Date.parse(record.openedAt);
   if (age < run.config.unknownBatchRetryAfterMs) return;
-  for (const doc of docs) {
-    const next = returnToPending(doc, changeAt(run, 'the batch it went in has an unknown outcome; sent again, KSeF answers 440 if it holds it already'));
-    if (await updateIfUnchanged(run, doc, next)) run.counters.returnedToPending++;
-  }
+  const note = 'the run that put it in a batch stopped before KSeF opened the session: no part was uploaded and no close sent, so nothing of it reached KSeF';
+  await settleAndReturn(run, record, docs, note);
+}
+
+/**
+ * A batch with a KSeF reference whose close was never confirmed. Within its upload window the run
+ * that opened it may still be uploading or closing, so it is left alone; KSeF ends it by itself
+ * (processed after a close, or cancelled 440 at the end of the window) and process-sessions
+ * records that. Only a session KSeF still shows as 100 (open) after its window is handled here.
+ *
+ * Decision: let it be cancelled, never close it. After the window KSeF refuses a close (21208), so
+ * the session can no longer be processed and its documents go back to Pending at once, without
+ * waiting for KSeF to write the 440. Closing it earlier, from a run that did not open it, would
+ * race the run that did (its own close would then be refused with 21180 and read as a refusal,
+ * returning to Pending documents that KSeF is processing), and this run cannot know whether every
+ * part went up. Waiting costs at most the window (20 minutes a part) and never a duplicate.
+ */
+async function recoverUnclosedBatch(run: SendRun, record: KsefSessionRecord, ref: string, docs: readonly OutgoingDocument[]): Promise<void> {
+  const deadline = record.uploadDeadline ? Date.parse(record.uploadDeadline) : Date.parse(record.openedAt) + LONGEST_UPLOAD_WINDOW_MS;
+  if (run.clock.now().getTime() < deadline + UPLOAD_WINDOW_MARGIN_MS) return;
+  const state = await run.deps.ksef.getSessionState(ref, run.budget.signal);
+  // Closed in time (150, 200, 4xx) or cancelled (440): process-sessions records what KSeF says.
+  if (state.status.code !== 100) return;
+  const note = `batch session ${ref} was never closed and its upload window has passed, so KSeF can no longer process it`;
+  await settleAndReturn(run, record, docs, note);
+}
+
+/** Settles the record (conditionally: it fences the run that wrote it), then returns its documents to Pending. */
+async function settleAndReturn(run: SendRun, record: KsefSessionRecord, docs: readonly OutgoingDocument[], note: string): Promise<void> {
   const at = run.clock.now().toISOString();
-  await run.deps.sessions.update({ ...record, settled: true, status: { code: 0, description: 'outcome unknown; its documents were sent again' }, updatedAt: at }, record.version);
+  const unchanged = (current: KsefSessionRecord) => current.settled || current.closedAt !== null || current.referenceNumber !== record.referenceNumber;
+  const settled = await patchSession(run, record, (current) => (unchanged(current) ? null : { ...current, settled: true, status: { code: 0, description: note }, updatedAt: at }));
+  if (settled !== null) await returnToPendingAll(run, docs, note);
+}
+
+async function returnToPendingAll(run: SendRun, docs: readonly OutgoingDocument[], note: string): Promise<void> {
+  for (const doc of docs) {
+    if (await updateIfUnchanged(run, doc, returnToPending(doc, changeAt(run, note)))) run.counters.returnedToPending++;
+  }
 }

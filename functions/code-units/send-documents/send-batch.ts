@@ -1,26 +1,34 @@
+import { KsefApiError, KsefBatchSendError } from '../../adapters/ksef/client/http/errors.js';
 import { moveToSending, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
-import type { BatchInvoice } from '../../ports/ksef-gateway.js';
-import { isDefiniteRefusal } from './ksef-errors.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';
+import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import { changeAt, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * Sends `docs` as one batch session. KSeF names the session only when it opens, inside the
  * gateway's `sendBatch`, so the intent is stored first under a local session id: the session
- * record (kind Batch, no reference yet) and every document in Sending pointing at it. Then the
- * package leaves; then the KSeF reference is recorded on the session. The documents keep the local
- * id until process-sessions matches KSeF's results to them by hash.
+ * record (kind Batch, no reference yet) and every document in Sending pointing at it. The KSeF
+ * reference is recorded in `onOpened`, before any part is uploaded, so from then on process-sessions
+ * can poll the session whatever happens to this run. The documents keep the local id until
+ * process-sessions matches KSeF's results to them by hash.
+ *
+ * KSeF processes a batch only after its close (README §5). So when sending fails before the close
+ * went out, or KSeF refused the close, nothing of it can reach KSeF: the documents go back to
+ * Pending at once. Only a close whose answer is unknown leaves them in Sending, for process-sessions.
  */
 export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[], batchNumber: number): Promise<void> {
   const { ksef, sessions } = run.deps;
   const localId = `batch-${run.runId}-${batchNumber}`;
   const openedAt = run.clock.now().toISOString();
-  const record = await sessions.create({
+  let record = await sessions.create({
     id: localId,
     kind: 'Batch',
     referenceNumber: null,
     documentIds: docs.map((doc) => doc.id),
     openedAt,
     closedAt: null,
+    uploadDeadline: null,
     status: null,
     settled: false,
     upoPages: null,
@@ -37,24 +45,79 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
     inBatch.push(intent);
     invoices.push({ fileName: `${intent.id.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`, xml });
   }
-  if (invoices.length === 0) return;
-  let sessionReferenceNumber: string;
+  if (invoices.length === 0) {
+    await sessions.update({ ...record, settled: true, status: { code: 0, description: 'nothing was sent: every document was taken by another writer' }, updatedAt: run.clock.now().toISOString() }, record.version);
+    return;
+  }
+
+  const onOpened = async (referenceNumber: string, opened: OpenedBatch): Promise<void> => {
+    // Conditional on the version this run wrote: if another run's recovery has taken the batch over
+    // (settled it), this throws, and the gateway then uploads nothing and never closes the session.
+    const at = run.clock.now().toISOString();
+    record = await sessions.update({ ...record, referenceNumber, uploadDeadline: opened.uploadDeadline, updatedAt: at }, record.version);
+    run.counters.sessionsOpened++;
+  };
+  let sent: SentBatch;
   try {
-    ({ sessionReferenceNumber } = await ksef.sendBatch(invoices, { offlineMode: false }, run.budget.signal));
+    sent = await ksef.sendBatch(invoices, { offlineMode: false, onOpened }, run.budget.signal);
   } catch (error) {
     run.counters.failed += inBatch.length;
-    // Refused at open, upload or close: the session was never processed, nothing of it is in KSeF.
-    if (!isDefiniteRefusal(error)) return;
-    for (const doc of inBatch) {
-      if (await updateIfUnchanged(run, doc, returnToPending(doc, changeAt(run, `batch refused: ${error.message}`)))) run.counters.returnedToPending++;
-    }
-    const at = run.clock.now().toISOString();
-    await sessions.update({ ...record, settled: true, status: { code: error.status, description: error.message }, updatedAt: at }, record.version);
+    await afterFailure(run, record, inBatch, error);
     return;
   }
   const closedAt = run.clock.now().toISOString();
-  await sessions.update({ ...record, referenceNumber: sessionReferenceNumber, closedAt, updatedAt: closedAt }, record.version);
+  await patchSession(run, record, (current) => ({ ...current, referenceNumber: sent.sessionReferenceNumber, closedAt, updatedAt: closedAt }));
   run.counters.batches++;
-  run.counters.sessionsOpened++;
   run.counters.sent += inBatch.length;
+}
+
+async function afterFailure(run: SendRun, record: KsefSessionRecord, inBatch: readonly OutgoingDocument[], error: unknown): Promise<void> {
+  // A gateway that does not say how far it got may have closed the session: assume the worst.
+  const stage: BatchFailureStage = error instanceof KsefBatchSendError ? error.stage : 'close-unknown';
+  if (batchMayBeProcessed(stage)) return; // Sending under the recorded reference; process-sessions polls it.
+  const cause = error instanceof KsefBatchSendError ? error.cause : error;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const ref = error instanceof KsefBatchSendError ? error.sessionReferenceNumber : null;
+  const note = failureNote(stage, ref, reason);
+  const at = run.clock.now().toISOString();
+  const code = cause instanceof KsefApiError ? cause.status : 0;
+  await patchSession(run, record, (current) => (current.settled ? null : { ...current, settled: true, status: { code, description: note }, updatedAt: at }));
+  for (const doc of inBatch) {
+    if (await updateIfUnchanged(run, doc, returnToPending(doc, changeAt(run, note)))) run.counters.returnedToPending++;
+  }
+}
+
+/** What the admin reads in the document's history: what failed, and why nothing of it is in KSeF. */
+function failureNote(stage: Exclude<BatchFailureStage, 'close-unknown'>, ref: string | null, reason: string): string {
+  switch (stage) {
+    case 'before-open':
+      return `the batch session was not opened (${reason}); nothing was sent`;
+    case 'open-unknown':
+      return `the answer to opening the batch session was lost (${reason}); no part was uploaded and no close sent, so KSeF processes nothing (a session it opened is cancelled, 440)`;
+    case 'before-close':
+      return `batch session ${ref ?? ''} was opened but not closed (${reason}); KSeF processes a batch only after its close, so it cancels this one (440)`;
+    case 'close-refused':
+      return `KSeF refused to close batch session ${ref ?? ''} (${reason}); nothing of it is processed`;
+  }
+}
+
+/**
+ * Writes `change(current)` to a session record, re-reading it after a version conflict (e.g.
+ * process-sessions polled the session meanwhile) and applying the change again. `change` returns
+ * null when the record as it now stands needs nothing from this writer; so does `patchSession`.
+ */
+export async function patchSession(run: SendRun, record: KsefSessionRecord, change: (current: KsefSessionRecord) => KsefSessionRecord | null): Promise<KsefSessionRecord | null> {
+  let current = record;
+  for (let attempt = 1; ; attempt++) {
+    const next = change(current);
+    if (next === null) return null;
+    try {
+      return await run.deps.sessions.update(next, current.version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+      const fresh = await run.deps.sessions.get(record.id);
+      if (fresh === undefined) throw error;
+      current = fresh;
+    }
+  }
 }

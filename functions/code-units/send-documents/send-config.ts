@@ -32,10 +32,12 @@ export interface SendDocumentsConfig {
   /** Stop taking new work this long before the run's deadline. */
   readonly safetyMarginMs: number;
   /**
-   * A batch whose outcome is unknown (the process died between sending the package and recording
-   * its reference) is sent again only after this long: by then KSeF has either cancelled the session
-   * (upload window: 20 minutes a part) or processed it, and the resend is answered 440 (duplicate)
-   * for every invoice that is already in KSeF, which process-sessions reconciles by hash.
+   * A batch recorded without a KSeF reference (the run stopped before KSeF opened its session) is
+   * left this long to the run that wrote it, which may still be building the package; then its
+   * documents go back to Pending. Nothing of such a batch can be in KSeF: its reference is recorded
+   * before any part is uploaded, and KSeF processes a batch only after its close (README §5). The
+   * default is the longest a Lambda run lives. Every other batch failure is settled at once, or
+   * left to process-sessions (see recover-sending.ts).
    */
   readonly unknownBatchRetryAfterMs: number;
 }
@@ -46,5 +48,5 @@ export const DEFAULT_SEND_DOCUMENTS_CONFIG: SendDocumentsConfig = {
   maxOnlineInvoices: 1_000,
   offlinePolicy: 'hold',
   safetyMarginMs: DEFAULT_SAFETY_MARGIN_MS,
-  unknownBatchRetryAfterMs: 2 * 3_600_000,
+  unknownBatchRetryAfterMs: 15 * 60_000,
 };

@@ -1,4 +1,4 @@
-import { unzipSync } from 'fflate';
+import { gunzipSync, unzipSync } from 'fflate';
 import type { SimContext } from '../context.js';
 import { requireAccess } from '../auth/bearer.js';
 import { aesDecrypt, sha256Base64 } from '../crypto/symmetric.js';
@@ -114,13 +114,9 @@ function unpack(ctx: SimContext, session: SimSession): void {
     session.failure = { code: 405, description: 'Błąd weryfikacji poprawności dostarczonych elementów paczki', details: ['Rozmiar lub skrót pakietu nie zgadza się z zadeklarowanym.'] };
     return;
   }
-  if (batch.compressionType !== 'Zip') {
-    session.failure = { code: 430, description: 'Błąd dekompresji pierwotnego archiwum', details: ['Symulator obsługuje pakiety ZIP.'] };
-    return;
-  }
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(archive);
+    files = batch.compressionType === 'TarGz' ? untar(gunzipSync(archive)) : unzipSync(archive);
   } catch {
     session.failure = { code: 430, description: 'Błąd dekompresji pierwotnego archiwum' };
     return;
@@ -157,4 +153,28 @@ function unpack(ctx: SimContext, session: SimSession): void {
     session.invoicesByReference.set(invoice.referenceNumber, invoice);
     ctx.processor.submit(session, invoice, xml);
   }
+}
+
+/** The regular files of a POSIX ustar archive (TarGz packages, API 2.6.0); throws on a damaged one. */
+export function untar(archive: Uint8Array): Record<string, Uint8Array> {
+  const bytes = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
+  const text = (start: number, length: number) => bytes.toString('utf8', start, start + length).replace(/\0.*$/s, '');
+  const octal = (start: number, length: number) => parseInt(text(start, length).trim() || '0', 8);
+  const files: Record<string, Uint8Array> = {};
+  for (let offset = 0; offset + 512 <= bytes.length; ) {
+    const header = bytes.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) return files;
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (header[i] as number);
+    if (sum !== octal(offset + 148, 8)) throw new Error(`tar header at ${offset}: bad checksum`);
+    const size = octal(offset + 124, 12);
+    const type = text(offset + 156, 1);
+    const prefix = text(offset + 345, 155);
+    const name = (prefix ? `${prefix}/` : '') + text(offset, 100);
+    const start = offset + 512;
+    if (start + size > bytes.length) throw new Error(`tar entry ${name}: truncated`);
+    if (type === '0' || type === '') files[name] = bytes.subarray(start, start + size);
+    offset = start + Math.ceil(size / 512) * 512;
+  }
+  throw new Error('tar archive without its end blocks');
 }

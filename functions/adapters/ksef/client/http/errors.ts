@@ -1,4 +1,5 @@
 import { KsefJobError, NonRetryableError } from '../../../../domain/errors.js';
+import type { BatchFailureStage } from '../../../../ports/ksef-gateway.js';
 
 /** One KSeF error entry, whichever of the two error formats carried it. */
 export interface KsefErrorDetail {
@@ -106,5 +107,20 @@ export class KsefRateBudgetExhaustedError extends KsefJobError {
     readonly retryAfterMs: number,
   ) {
     super(`KSeF rate limit '${key}': the next request may go in ${Math.ceil(retryAfterMs / 1000)} s, longer than this caller waits`);
+  }
+}
+
+/**
+ * Sending a batch failed; `stage` says how far it got (see BatchFailureStage: only `close-unknown`
+ * can leave invoices in KSeF) and `sessionReferenceNumber` is the session opened, when known.
+ * The error that stopped it is the `cause`.
+ */
+export class KsefBatchSendError extends KsefJobError {
+  constructor(
+    readonly stage: BatchFailureStage,
+    readonly sessionReferenceNumber: string | null,
+    options: { cause: unknown },
+  ) {
+    super(`KSeF batch ${sessionReferenceNumber ?? '(no session)'} failed at stage ${stage}: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
   }
 }
