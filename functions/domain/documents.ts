@@ -11,6 +11,7 @@ import { IllegalTransitionError } from './errors.js';
  *      │  └──holdOffline──▶ Held │  └──returnToPending (nothing reached KSeF) ──▶ Pending
  *      └────releaseHeld──────────┘
  *   Sending may also go straight to Accepted/Rejected: a lost response reconciled by hash.
+ *   Sending/Sent ──afterKsefCancellation (405/550)──▶ Pending, to be sent again; Rejected past the limit.
  *   A 440 duplicate whose hash matches the original is Accepted with `duplicateOf` set.
  */
 
@@ -223,6 +224,49 @@ export function recordDuplicateReconciled(
 
 export function recordRejected(doc: OutgoingDocument, change: Change & { readonly rejection: DocumentRejection }): OutgoingDocument {
   return move(doc, ['Sending', 'Sent'], 'Rejected', change, { rejection: change.rejection });
+}
+
+/**
+ * KSeF invoice statuses that mean "not processed, send it again" (README §4): 405 processing
+ * cancelled because the session failed, 550 cancelled by the system. Neither gives a KSeF number.
+ */
+export const KSEF_RESEND_CODES: readonly number[] = [405, 550];
+
+/** How many times a document KSeF keeps cancelling is sent again before it is recorded Rejected. */
+export const MAX_RESENDS_AFTER_KSEF_CANCELLATION = 3;
+
+/** Starts the history note of every return to Pending after a cancellation: what the count reads. */
+const CANCELLED_NOTE = 'cancelled by KSeF';
+
+export function isKsefResendCode(code: number): boolean {
+  return KSEF_RESEND_CODES.includes(code);
+}
+
+/** How many times the document went back to Pending after KSeF cancelled it (from its history). */
+export function resendsAfterKsefCancellation(doc: Pick<OutgoingDocument, 'history'>): number {
+  return doc.history.filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(CANCELLED_NOTE) === true).length;
+}
+
+/**
+ * KSeF cancelled the invoice (405/550) without giving it a KSeF number: back to Pending so that it
+ * is sent again, up to `maxResends` times; the next cancellation is recorded as a rejection that
+ * says how often it was retried, so an invoice KSeF never takes cannot loop forever. If KSeF did
+ * keep it after all, the resend comes back as a 440 whose hash matches, and is reconciled.
+ */
+export function afterKsefCancellation(
+  doc: OutgoingDocument,
+  change: Change & { readonly ksefStatus: DocumentRejection; readonly sessionReferenceNumber: string; readonly maxResends?: number },
+): OutgoingDocument {
+  const { code, description, details } = change.ksefStatus;
+  const limit = change.maxResends ?? MAX_RESENDS_AFTER_KSEF_CANCELLATION;
+  const resends = resendsAfterKsefCancellation(doc);
+  const what = `${CANCELLED_NOTE} (${code} ${description}) in session ${change.sessionReferenceNumber}`;
+  if (resends < limit) {
+    const note = `${what}; it has no KSeF number, so it goes back to Pending to be sent again (resend ${resends + 1} of at most ${limit})`;
+    return move(doc, ['Sending', 'Sent'], 'Pending', { ...change, note }, { sessionReferenceNumber: null, invoiceReferenceNumber: null });
+  }
+  const reason = `KSeF cancelled this invoice ${resends + 1} times (last: ${code} ${description}); it was sent again ${resends} times and is not retried any more`;
+  return recordRejected(doc, { ...change, note: reason, rejection: { code, description, details: [...details, reason] } });
 }
 
 /** Kept back instead of letting KSeF silently mark it offline; an admin decides. */

@@ -61,13 +61,14 @@ export async function createKsefSimulator(options: KsefSimulatorOptions = {}): P
   const validFrom = new Date(clock.now().getTime() - 86_400_000);
   await keys.issue([PublicKeyUsage.ksefTokenEncryption], validFrom);
   await keys.issue([PublicKeyUsage.symmetricKeyEncryption], validFrom);
+  const faults = new FaultInjector();
   const ctx: SimContext = {
     state,
     clock,
     options: resolved,
     keys,
-    faults: new FaultInjector(),
-    processor: new InvoiceProcessor(state, clock, validator, resolved),
+    faults,
+    processor: new InvoiceProcessor(state, clock, validator, resolved, faults),
     validator,
     secret: randomBytes(32),
     grants: new Map(),

@@ -1,4 +1,13 @@
-import { recordAccepted, recordDuplicateReconciled, recordRejected, recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
+import {
+  afterKsefCancellation,
+  isKsefResendCode,
+  recordAccepted,
+  recordDuplicateReconciled,
+  recordRejected,
+  recordSent,
+  returnToPending,
+  type OutgoingDocument,
+} from '../../domain/documents.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
@@ -13,7 +22,11 @@ export interface ProcessSessionsDeps {
   readonly ksef: KsefGateway;
   /** Defaults to the run's clock. */
   readonly clock?: Clock;
-  readonly config?: { readonly safetyMarginMs?: number };
+  readonly config?: {
+    readonly safetyMarginMs?: number;
+    /** Resends after KSeF cancels an invoice (405/550) before it is recorded Rejected; default MAX_RESENDS_AFTER_KSEF_CANCELLATION. */
+    readonly maxResendsAfterCancellation?: number;
+  };
 }
 
 interface Counters {
@@ -21,6 +34,8 @@ interface Counters {
   rejected: number;
   stillProcessing: number;
   duplicatesReconciled: number;
+  /** Cancelled by KSeF (405/550) and put back to Pending for send-documents. */
+  returnedToPending: number;
   sessionsSettled: number;
 }
 
@@ -32,6 +47,7 @@ const BY = 'process-sessions';
  * status call per invoice: README §9 limits both, the list covers 1,000 invoices a request) and
  * records the KSeF number and acquisition date, or the rejection with KSeF's code, description and
  * details. An invoice at 100/150 stays Sent and is polled again next run; it is never resent.
+ * One KSeF cancelled (405/550, "retry") goes back to Pending to be sent again, a bounded number of times.
  * Documents of an online session still in Sending belong to send-documents (it may be sending them now).
  */
 export function createProcessSessionsCodeUnit(deps: ProcessSessionsDeps): CodeUnit {
@@ -41,7 +57,7 @@ export function createProcessSessionsCodeUnit(deps: ProcessSessionsDeps): CodeUn
 async function runProcessSessions(deps: ProcessSessionsDeps, context: CodeUnitContext): Promise<CodeUnitResult> {
   const clock = deps.clock ?? context.clock;
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
-  const counters: Counters = { accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, sessionsSettled: 0 };
+  const counters: Counters = { accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, returnedToPending: 0, sessionsSettled: 0 };
   const unsettled = (await deps.sessions.listUnfinished()).filter((record) => !record.settled && record.referenceNumber !== null);
   for (const record of unsettled) {
     if (!budget.hasTime()) break;
@@ -125,6 +141,13 @@ async function recordOutcome(
     return true;
   }
   const rejection = { code, description: invoice.status.description, details: [...invoice.status.details] };
+  if (isKsefResendCode(code)) {
+    const next = afterKsefCancellation(sent, { ...change(), ksefStatus: rejection, sessionReferenceNumber: ref, maxResends: deps.config?.maxResendsAfterCancellation });
+    await updateDocument(deps.documents, doc, next);
+    if (next.status === 'Pending') counters.returnedToPending++;
+    else counters.rejected++;
+    return true;
+  }
   await updateDocument(deps.documents, doc, recordRejected(sent, { ...change(`KSeF ${code}: ${invoice.status.description}`), rejection }));
   counters.rejected++;
   return true;

@@ -8,15 +8,29 @@ export interface FaultSettings {
   readonly tooManyRequests?: { readonly count: number; readonly retryAfterSeconds?: number; readonly match?: string };
   /** The next `count` matching requests are processed, then the socket is destroyed (response lost). */
   readonly loseResponses?: { readonly count: number; readonly match?: string };
-  /** The next `count` invoices received stay at 150 for `polls` status reads and/or `ms`. */
+  /**
+   * The next `count` invoices received stay at 150 for `polls` status reads and/or `ms`. A read is
+   * one GET of the invoice's status, or one GET of a session invoice list page that shows it.
+   */
   readonly stuckInvoices?: { readonly count: number; readonly polls?: number; readonly ms?: number };
+  /**
+   * The next `count` invoices received end in this invoice status (default 550 "cancelled by the
+   * system, retry"; 405 "cancelled because the session failed") with no KSeF number: KSeF does not
+   * keep them, so the same invoice may be sent again.
+   */
+  readonly cancelInvoices?: { readonly count: number; readonly code?: 550 | 405; readonly description?: string };
+  /**
+   * The next `count` invoices sent in an online session are refused synchronously with 400 and this
+   * KSeF error code (default 21405 input validation; 21402 size, 21403 hash) and `details`.
+   */
+  readonly refuseInvoices?: { readonly count: number; readonly code?: 21402 | 21403 | 21405; readonly details?: readonly string[] };
   /** The next `count` sessions closed end in this status (default 500) instead of processing. */
   readonly failSessions?: { readonly count: number; readonly code?: number; readonly description?: string };
   /** Added as `X-System-Warning` to every API response. */
   readonly systemWarning?: string;
 }
 
-type Counted = 'serverErrors' | 'tooManyRequests' | 'loseResponses' | 'stuckInvoices' | 'failSessions';
+type Counted = 'serverErrors' | 'tooManyRequests' | 'loseResponses' | 'stuckInvoices' | 'cancelInvoices' | 'refuseInvoices' | 'failSessions';
 
 /** `match` is a regular expression tested against `METHOD /path` (path without `/v2`). */
 export class FaultInjector {

@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { XmllintXsdValidator, XsdResult } from '../../adapters/xml/xmllint-xsd-validator.js';
 import { readFormCode, readInvoiceFacts } from '../invoices/fa3-facts.js';
 import { newKsefNumber, warsawDay } from '../numbering/numbers.js';
+import type { FaultInjector } from '../faults/faults.js';
 import type { ResolvedOptions } from '../options.js';
 import { duplicateKey, type InvoiceFacts, type InvoiceResult, type SessionInvoice, type SimSession, type SimState, type StatusInfo } from '../state.js';
 import { INVOICE_STATUS } from './invoice-status.js';
@@ -28,6 +29,7 @@ export class InvoiceProcessor {
     private readonly clock: Clock,
     private readonly validator: XmllintXsdValidator,
     private readonly options: ResolvedOptions,
+    private readonly faults: FaultInjector,
   ) {}
 
   submit(session: SimSession, invoice: SessionInvoice, xml: Buffer): void {
@@ -63,6 +65,12 @@ export class InvoiceProcessor {
     invoice.visibleAt = visibleAt;
     if (session.failure) {
       invoice.result = reject(INVOICE_STATUS.sessionFailed, null, null);
+      return;
+    }
+    const cancelled = this.cancelFault();
+    if (cancelled) {
+      // Cancelled before any check: no KSeF number and no duplicate key, so a resend is a new invoice.
+      invoice.result = reject(cancelled, null, null);
       return;
     }
     const problem = xmlRuleProblem(job.xml);
@@ -132,6 +140,14 @@ export class InvoiceProcessor {
     this.state.storeInvoice(stored);
     session.invoicesByKsefNumber.set(stored.ksefNumber, invoice);
     invoice.result = { kind: 'accepted', stored };
+  }
+
+  /** The status an injected `cancelInvoices` fault ends the next invoice with, if one is armed. */
+  private cancelFault(): StatusInfo | null {
+    const fault = this.faults.take('cancelInvoices');
+    if (!fault) return null;
+    const base = fault.code === 405 ? INVOICE_STATUS.sessionFailed : INVOICE_STATUS.cancelledBySystem;
+    return { ...base, description: fault.description ?? base.description };
   }
 }
 

@@ -10,6 +10,11 @@ export const INVOICE_STATUS = {
   decryption: { code: 435, description: 'Błąd odszyfrowania pliku' },
   duplicate: { code: 440, description: 'Duplikat faktury' },
   semantic: { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury' },
+  cancelledBySystem: {
+    code: 550,
+    description: 'Operacja została anulowana przez system',
+    details: ['Przetwarzanie zostało przerwane z przyczyn wewnętrznych systemu. Spróbuj ponownie'],
+  },
 } as const satisfies Record<string, StatusInfo>;
 
 /**

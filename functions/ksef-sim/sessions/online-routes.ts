@@ -13,6 +13,8 @@ import { closedAt } from './session-status.js';
 const SUPPORTED_FORMS = new Set(['FA (3)|1-0E|FA', 'FA (2)|1-0E|FA']);
 const MAX_INVOICE_BYTES = 1_000_000;
 const MAX_INVOICE_WITH_ATTACHMENT_BYTES = 3_000_000;
+/** The synchronous refusals the `refuseInvoices` fault can answer with. */
+const REFUSAL_CODES = { 21402: 'invalidSize', 21403: 'invalidHash', 21405: 'inputValidation' } as const;
 
 interface EncryptionInfo {
   encryptedSymmetricKey?: string;
@@ -125,6 +127,8 @@ function sendInvoice(ctx: SimContext, req: SimRequest) {
   if (decrypted && sha256Base64(xml) !== invoiceHash) throw badRequest('invalidHash', 'Skrót faktury nie zgadza się z zadeklarowanym.');
   if (xml.length > MAX_INVOICE_WITH_ATTACHMENT_BYTES) throw badRequest('invalidSize', `Faktura przekracza ${MAX_INVOICE_BYTES} B.`);
   if (body.hashOfCorrectedInvoice) checkTechnicalCorrection(ctx, body);
+  const refusal = ctx.faults.take('refuseInvoices');
+  if (refusal) throw badRequest(REFUSAL_CODES[refusal.code ?? 21405], ...(refusal.details ?? ['Symulowana odmowa przyjęcia faktury.']));
   const now = ctx.clock.now();
   const stuck = ctx.faults.take('stuckInvoices');
   const invoice: SessionInvoice = {

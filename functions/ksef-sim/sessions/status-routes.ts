@@ -111,7 +111,8 @@ export function registerSessionStatusRoutes(router: Router, ctx: SimContext): vo
     const source = failedOnly
       ? session.invoices.filter((i) => visibleInvoiceStatus(i, now, ctx.options.delays.acceptMs, false).code > 200)
       : session.invoices;
-    const page = source.slice(offset, offset + size).map((i) => invoiceView(ctx, req.origin, i, false));
+    // A page that shows an invoice is a status read of it, as a single-invoice GET is (stuckInvoices.polls).
+    const page = source.slice(offset, offset + size).map((i) => invoiceView(ctx, req.origin, i, true));
     return json(200, { invoices: page, continuationToken: offset + size < source.length ? encodeContinuation(offset + size) : null });
   };
   router.add('GET', '/sessions/{referenceNumber}/invoices', list(false));

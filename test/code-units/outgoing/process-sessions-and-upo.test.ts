@@ -157,7 +157,7 @@ describe('process-sessions and process-upo against the KSeF simulator', () => {
     const polled = await poll.run(world.context());
     const stored = await upo.run(world.context());
     // Assess
-    expect(polled.counters).toEqual({ accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, sessionsSettled: 0 });
+    expect(polled.counters).toEqual({ accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, returnedToPending: 0, sessionsSettled: 0 });
     expect(stored.counters).toEqual({ upoStored: 0, sessionUpoStored: 0 });
     expect(world.ksefRequests()).toEqual([]);
   });

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  afterKsefCancellation,
+  isKsefResendCode,
+  moveToSending,
+  recordSent,
+  resendsAfterKsefCancellation,
+  type OutgoingDocument,
+} from '../../../functions/domain/documents.js';
+import { IllegalTransitionError } from '../../../functions/domain/errors.js';
+import { makeDocument } from '../../helpers/document-factory.js';
+
+const SESSION = '20260202-SO-0000000001-0000000001-01';
+const CANCELLED = { code: 550, description: 'Operacja została anulowana przez system', details: ['Spróbuj ponownie'] };
+const at = '2026-02-02T09:10:00.000Z';
+
+function sent(doc: OutgoingDocument = makeDocument()): OutgoingDocument {
+  const sending = moveToSending(doc, { at, by: 'send-documents', sessionReferenceNumber: SESSION });
+  return recordSent(sending, { at, by: 'send-documents', sessionReferenceNumber: SESSION, invoiceReferenceNumber: 'EE-1' });
+}
+
+function cancel(doc: OutgoingDocument, maxResends?: number): OutgoingDocument {
+  return afterKsefCancellation(doc, { at, by: 'process-sessions', ksefStatus: CANCELLED, sessionReferenceNumber: SESSION, ...(maxResends === undefined ? {} : { maxResends }) });
+}
+
+describe('invoices KSeF cancels with "retry"', () => {
+  it('only 405 and 550 mean "send it again"', () => {
+    // Act
+    const codes = [200, 405, 410, 430, 440, 450, 500, 550].filter(isKsefResendCode);
+    // Assess
+    expect(codes).toEqual([405, 550]);
+  });
+
+  it('a Sent document KSeF cancelled goes back to Pending without its session, with a note naming the code and description', () => {
+    // Act
+    const pending = cancel(sent());
+    // Assess
+    expect(pending).toMatchObject({ status: 'Pending', sessionReferenceNumber: null, invoiceReferenceNumber: null, rejection: null });
+    expect(pending.history.at(-1)?.note).toContain('cancelled by KSeF (550 Operacja została anulowana przez system)');
+    expect(resendsAfterKsefCancellation(pending)).toBe(1);
+  });
+
+  it('a batch document still in Sending may go back to Pending too', () => {
+    // Prepare
+    const sending = moveToSending(makeDocument(), { at, by: 'send-documents', sessionReferenceNumber: SESSION });
+    // Act
+    const pending = cancel(sending);
+    // Assess
+    expect(pending.status).toBe('Pending');
+  });
+
+  it('after the limit of resends the next cancellation is a rejection saying how often it was retried', () => {
+    // Prepare
+    let doc = sent();
+    for (let i = 0; i < 2; i++) doc = sent(cancel(doc, 2));
+    // Act
+    const rejected = cancel(doc, 2);
+    // Assess
+    const reason = 'KSeF cancelled this invoice 3 times (last: 550 Operacja została anulowana przez system); it was sent again 2 times and is not retried any more';
+    expect(rejected).toMatchObject({ status: 'Rejected', rejection: { code: 550, description: CANCELLED.description, details: ['Spróbuj ponownie', reason] } });
+    expect(rejected.history.at(-1)?.note).toBe(reason);
+  });
+
+  it('a document that is not in KSeF\'s hands cannot be cancelled', () => {
+    // Act
+    const act = () => cancel(makeDocument());
+    // Assess
+    expect(act).toThrow(IllegalTransitionError);
+  });
+});
