@@ -8,11 +8,12 @@ import { invoiceMetadata } from './invoices/metadata.js';
 import type { FaultSettings } from './faults/faults.js';
 import type { SeedIncomingInvoiceInput } from './invoices/seed.js';
 import type { RegisterKsefTokenInput } from './auth/ksef-tokens.js';
+import { DEFAULT_DELAYS, type SimDelays } from './options.js';
 
 type Control = Omit<KsefSimulator, 'url' | 'origin' | 'close'>;
 
 /**
- * Simulator-only endpoints under `/_sim` (not part of KSeF): faults, seeding purchase invoices,
+ * Simulator-only endpoints under `/_sim` (not part of KSeF): faults, delays, seeding purchase invoices,
  * KSeF tokens, permissions and key rotation, for users and tests driving a running simulator.
  */
 export function registerControlRoutes(router: Router, ctx: SimContext, sim: Control): void {
@@ -24,6 +25,17 @@ export function registerControlRoutes(router: Router, ctx: SimContext, sim: Cont
   router.add('DELETE', '/_sim/faults', () => {
     ctx.faults.clear();
     return json(200, {});
+  });
+  router.add('GET', '/_sim/delays', () => json(200, ctx.options.delays));
+  router.add('PUT', '/_sim/delays', (req) => {
+    const patch = jsonBody<Record<string, unknown>>(req);
+    for (const [name, value] of Object.entries(patch)) {
+      if (!(name in DEFAULT_DELAYS)) throw new KsefApiError(400, 21405, `Nieznane opóźnienie '${name}'; dostępne: ${Object.keys(DEFAULT_DELAYS).join(', ')}.`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new KsefApiError(400, 21405, `Opóźnienie '${name}' musi być nieujemną liczbą milisekund.`);
+    }
+    // Applies from now on: invoices already stored keep their permanentStorageDate.
+    Object.assign(ctx.options.delays, patch as Partial<SimDelays>);
+    return json(200, ctx.options.delays);
   });
   router.add('POST', '/_sim/incoming-invoices', async (req) => {
     const stored = await sim.seedIncomingInvoice(jsonBody<SeedIncomingInvoiceInput>(req));

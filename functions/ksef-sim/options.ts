@@ -9,7 +9,10 @@ export interface SimDelays {
   readonly acceptMs: number;
   /** An invoice shows its final status this long after it was received (at the earliest). */
   readonly processingMs: number;
-  /** `permanentStorageDate` comes this long after `acquisitionDate`. */
+  /**
+   * `permanentStorageDate` comes this long after `acquisitionDate` (KSeF stores asynchronously).
+   * Until then an invoice is in no query or export, and the high-water mark stays before it.
+   */
   readonly permanentStorageMs: number;
   /** A closed session shows 170 (online) / 150 (batch) at least this long before 200. */
   readonly sessionCloseMs: number;
@@ -44,7 +47,8 @@ export interface KsefSimulatorOptions {
 }
 
 export interface ResolvedOptions {
-  readonly delays: SimDelays;
+  /** Changeable while the simulator runs (`PUT /_sim/delays`); each applies from then on. */
+  readonly delays: { -readonly [K in keyof SimDelays]: SimDelays[K] };
   readonly rateLimits: RateLimitTable | null;
   readonly maxInvoicesPerSession: number;
   readonly queryResultCap: number;
@@ -60,7 +64,7 @@ export const DEFAULT_DELAYS: SimDelays = {
   authMs: 0,
   acceptMs: 0,
   processingMs: 0,
-  permanentStorageMs: 0,
+  permanentStorageMs: 3_000,
   sessionCloseMs: 0,
   exportMs: 0,
 };

@@ -27,6 +27,8 @@ describe('KSeF simulator: purchase invoices, exports, batch sessions and rate li
       clock.advance(60_000);
       await sim.seedIncomingInvoice({ sellerNip: SELLER, buyerNip: BUYER, invoiceNumber: `FA/IN/${i}` });
     }
+    // Past the permanent storage of the last one: every invoice is in queries and exports.
+    clock.advance(60_000);
   });
   afterAll(async () => {
     await sim.close();

@@ -34,7 +34,7 @@ export function registerInvoiceRoutes(router: Router, ctx: SimContext): void {
     return json(200, {
       hasMore: end < all.length,
       isTruncated: all.length > cap && end >= cap,
-      permanentStorageHwmDate: filters.dateRange?.dateType === 'PermanentStorage' ? highWaterMark(ctx).toISOString() : null,
+      permanentStorageHwmDate: filters.dateRange?.dateType === 'PermanentStorage' ? highWaterMark(ctx, upperBound(filters)).toISOString() : null,
       invoices: page.map(invoiceMetadata),
     });
   });
@@ -112,11 +112,16 @@ export function registerInvoiceRoutes(router: Router, ctx: SimContext): void {
   });
 }
 
+/** The query's `to` in ms; undefined means now. */
+function upperBound(filters: QueryFilters): number | undefined {
+  return filters.dateRange?.to ? Date.parse(filters.dateRange.to) : undefined;
+}
+
 /** Builds the package at `readyAt`: up to the cap in ascending date order, ZIP, split, each part AES-encrypted. */
 function buildExport(ctx: SimContext, job: ExportJob): NonNullable<ExportJob['result']> {
   const filters = job.filters as QueryFilters;
   const range = filters.dateRange!;
-  const hwm = highWaterMark(ctx);
+  const hwm = highWaterMark(ctx, upperBound(filters));
   if (range.restrictToPermanentStorageHwmDate && range.dateType === 'PermanentStorage' && Date.parse(range.from ?? '') > hwm.getTime()) {
     return { status: { code: 420, description: 'Zakres filtrowania wykracza poza dostępny zakres danych', details: ['Parametr dateRange.from jest późniejszy niż PermanentStorageHwmDate przy włączonym restrictToPermanentStorageHwmDate.'] }, package: null };
   }

@@ -25,9 +25,26 @@ export function dateOf(invoice: StoredInvoice, dateType: string): number {
   return invoice.permanentStorageDate.getTime();
 }
 
-/** "Everything at or before it is complete": with lazy storage dates, that is now. */
-export function highWaterMark(ctx: SimContext): Date {
-  return ctx.clock.now();
+/** Permanently stored by `now`: only then is an invoice in query results and exports (KSeF stores asynchronously). */
+export function isStored(invoice: StoredInvoice, now: number): boolean {
+  return invoice.acquisitionDate.getTime() <= now && invoice.permanentStorageDate.getTime() <= now;
+}
+
+/**
+ * KSeF's high-water mark (`permanentStorageHwmDate`): the moment up to which every invoice is
+ * permanently stored, so that nothing dated at or before it can still turn up. An invoice that has
+ * its KSeF number but is not stored yet holds the mark just before its acquisition (KSeF gives no
+ * storage date before it stores); with none in flight the mark is now. Never past `upTo` (the
+ * query's `to`). It is one mark for the whole system, as in KSeF, not one per context.
+ */
+export function highWaterMark(ctx: SimContext, upTo?: number): Date {
+  const now = ctx.clock.now().getTime();
+  let mark = upTo === undefined || Number.isNaN(upTo) ? now : Math.min(now, upTo);
+  for (const invoice of ctx.state.invoicesByKsefNumber.values()) {
+    const acquired = invoice.acquisitionDate.getTime();
+    if (acquired <= now && !isStored(invoice, now)) mark = Math.min(mark, acquired - 1);
+  }
+  return new Date(mark);
 }
 
 /** Filters a context's invoices for a subject type, sorted by the chosen date. */
@@ -39,7 +56,7 @@ export function queryInvoices(ctx: SimContext, contextNip: string, filters: Quer
   let to = range.to ? Date.parse(range.to) : now;
   if (Number.isNaN(from) || Number.isNaN(to)) throw badRequest('inputValidation', "Pola 'dateRange.from' i 'dateRange.to' muszą być datami ISO-8601.");
   if (to - from > MAX_RANGE_MS) throw badRequest('inputValidation', 'Zakres dat może obejmować najwyżej 3 miesiące.');
-  if (range.restrictToPermanentStorageHwmDate && range.dateType === 'PermanentStorage') to = Math.min(to, highWaterMark(ctx).getTime());
+  if (range.restrictToPermanentStorageHwmDate && range.dateType === 'PermanentStorage') to = highWaterMark(ctx, to).getTime();
   const source =
     filters.subjectType === 'Subject1' ? ctx.state.invoicesBySeller.get(contextNip)
     : filters.subjectType === 'Subject2' ? ctx.state.invoicesByBuyer.get(contextNip)
@@ -48,8 +65,7 @@ export function queryInvoices(ctx: SimContext, contextNip: string, filters: Quer
   const types = filters.invoiceTypes ? new Set(filters.invoiceTypes) : null;
   const amountOf = (i: StoredInvoice) => (filters.amount?.type === 'Netto' ? i.facts.netAmount : filters.amount?.type === 'Vat' ? i.facts.vatAmount : i.facts.grossAmount);
   const found = (source ?? []).filter((i) => {
-    if (i.permanentStorageDate.getTime() > now && range.dateType === 'PermanentStorage') return false;
-    if (i.acquisitionDate.getTime() > now) return false;
+    if (!isStored(i, now)) return false;
     const d = dateOf(i, range.dateType as string);
     if (d < from || d > to) return false;
     if (filters.ksefNumber && i.ksefNumber !== filters.ksefNumber) return false;

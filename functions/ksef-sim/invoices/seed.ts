@@ -17,6 +17,11 @@ export interface SeedIncomingInvoiceInput {
   readonly issueDate?: string;
   /** When KSeF gave the number; defaults to now. */
   readonly acquisitionDate?: Date | string;
+  /**
+   * When KSeF stores it for good (not before `acquisitionDate`); defaults to the simulator's
+   * `delays.permanentStorageMs` after acquisition. A later one makes an invoice stored late.
+   */
+  readonly permanentStorageDate?: Date | string;
 }
 
 const TEMPLATE = readFileSync(new URL('./templates/invoice-template-fa-3.xml', import.meta.url), 'utf8');
@@ -33,6 +38,11 @@ export function fa3FromTemplate(sellerNip: string, buyerNip: string, invoiceNumb
 /** Stores an invoice as if another taxpayer had sent it to KSeF (XSD-checked, duplicate rule applied). */
 export async function seedIncomingInvoice(ctx: SimContext, input: SeedIncomingInvoiceInput): Promise<StoredInvoice> {
   const acquisitionDate = input.acquisitionDate ? new Date(input.acquisitionDate) : ctx.clock.now();
+  const permanentStorageDate = input.permanentStorageDate ? new Date(input.permanentStorageDate) : new Date(acquisitionDate.getTime() + ctx.options.delays.permanentStorageMs);
+  if (Number.isNaN(acquisitionDate.getTime()) || Number.isNaN(permanentStorageDate.getTime())) {
+    throw new KsefApiError(400, 21405, "Pola 'acquisitionDate' i 'permanentStorageDate' muszą być datami ISO-8601.");
+  }
+  if (permanentStorageDate < acquisitionDate) throw new KsefApiError(400, 21405, "Pole 'permanentStorageDate' nie może poprzedzać 'acquisitionDate'.");
   const xml =
     input.xml ??
     fa3FromTemplate(
@@ -54,7 +64,7 @@ export async function seedIncomingInvoice(ctx: SimContext, input: SeedIncomingIn
     formCode: { systemCode: 'FA (3)', schemaVersion: '1-0E', value: 'FA' },
     invoicingDate: acquisitionDate,
     acquisitionDate,
-    permanentStorageDate: new Date(acquisitionDate.getTime() + ctx.options.delays.permanentStorageMs),
+    permanentStorageDate,
     invoicingMode: facts.issueDate < warsawDay(acquisitionDate) ? 'Offline' : 'Online',
     hashOfCorrectedInvoice: null,
     sessionReferenceNumber: null,
