@@ -3,15 +3,9 @@ import { moveToSending, type OutgoingDocument } from '../../functions/domain/doc
 import { ConflictError, ValidationError, VersionConflictError } from '../../functions/domain/errors.js';
 import type { DocumentRepository } from '../../functions/ports/document-repository.js';
 import { makeDocument } from '../helpers/document-factory.js';
+import { rejection } from '../helpers/rejection.js';
 
 export type DocumentRepositoryFactory = () => Promise<DocumentRepository>;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.unreachable('the call should have been refused'),
-    (error: unknown) => error,
-  );
-}
 
 const toSending = (doc: OutgoingDocument) => moveToSending(doc, { at: '2026-02-02T09:00:00.000Z', by: 'send-documents', sessionReferenceNumber: 'S-1' });
 

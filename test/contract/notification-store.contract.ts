@@ -4,6 +4,7 @@ import { initialNotificationState } from '../../functions/domain/notification-po
 import type { Clock } from '../../functions/ports/clock.js';
 import type { EmailLogEntry, GlobalRecipient, NotificationStore } from '../../functions/ports/notification-store.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { rejection } from '../helpers/rejection.js';
 import { makeRunId } from '../helpers/run-log-factory.js';
 
 /** Makes an empty store for one test, deciding expiry of logged mails with `clock`. */
@@ -34,13 +35,6 @@ function mail(minutesAgo: number, overrides: Partial<EmailLogEntry> = {}): Email
     sentAt,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.unreachable('the call should have been refused'),
-    (error: unknown) => error,
-  );
 }
 
 /** The NotificationStore contract; every adapter must pass it unchanged. */

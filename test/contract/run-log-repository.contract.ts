@@ -4,6 +4,7 @@ import type { RunLogEntry } from '../../functions/domain/job-queue-entry.js';
 import type { Clock } from '../../functions/ports/clock.js';
 import type { RunLogRepository } from '../../functions/ports/run-log-repository.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { rejection } from '../helpers/rejection.js';
 import { completeRun, makeRunId, makeRunLogEntry } from '../helpers/run-log-factory.js';
 
 /** Makes an empty repository for one test, deciding expiry with `clock` and keeping rows `retentionDays`. */
@@ -27,13 +28,6 @@ async function readAllPages(repository: RunLogRepository, codeUnit: RunLogEntry[
     cursor = page.nextCursor;
   } while (cursor !== null && pages.length < 50);
   return pages;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.unreachable('the call should have been refused'),
-    (error: unknown) => error,
-  );
 }
 
 /** The RunLogRepository contract; every adapter must pass it unchanged. */

@@ -4,6 +4,7 @@ import { SesMailer } from '../../functions/adapters/aws/ses-mailer.js';
 import { clearOutbox, readOutbox, startLocalOutbox, type LocalOutbox } from '../../functions/adapters/local/local-outbox.js';
 import { renderEmail } from '../../functions/domain/email-templates.js';
 import { MailDeliveryError } from '../../functions/ports/mailer.js';
+import { rejection } from '../helpers/rejection.js';
 
 let outbox: LocalOutbox;
 
@@ -18,13 +19,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await clearOutbox(outbox.endpoint);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.unreachable('the call should have been refused'),
-    (error: unknown) => error,
-  );
-}
 
 describe('SesMailer against the local SES outbox', () => {
   it('a Polish failure e-mail sent through SES arrives in the outbox with its subject, recipients and both bodies', async () => {

@@ -18,19 +18,13 @@ import type { DocumentDetails, DocumentSummary } from '../../functions/use-cases
 import { makeDocumentDeps, type TestDocumentDeps } from '../helpers/document-deps.js';
 import { makeIncoming, makeLedgerRow } from '../helpers/document-factory.js';
 import { makeInvoiceXml, SELLER_NIP } from '../helpers/fa3-invoice-factory.js';
+import { rejection } from '../helpers/rejection.js';
 
 const validator = new XmllintXsdValidator();
 afterAll(() => validator.close());
 
 const KSEF = '5265877635-20260202-0100001AF629-AF';
 const by = 'process-sessions';
-
-async function refusal(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => expect.unreachable('the request should have been refused'),
-    (error: Error) => error,
-  );
-}
 
 describe('documents over HTTP', () => {
   let deps: TestDocumentDeps;
@@ -95,10 +89,10 @@ describe('documents over HTTP', () => {
   it('the UPO is a 404 until it is stored, then downloads', async () => {
     // Prepare
     const id = ((await post(makeInvoiceXml({ number: 'FV/H/5' }))).body as DocumentDetails).id;
-    const before = await refusal(getDocumentUpoHttp(deps, id));
+    const before = await rejection<Error>(getDocumentUpoHttp(deps, id));
     const sending = await deps.documents.update(moveToSending((await deps.documents.get(id))!, { at: 'x', by, sessionReferenceNumber: 'SO-1' }), 1);
     const accepted = await deps.documents.update(recordAccepted(sending, { at: 'y', by, ksefNumber: KSEF, acquisitionDate: 'z' }), 2);
-    const whileMissing = await refusal(getDocumentUpoHttp(deps, id));
+    const whileMissing = await rejection<Error>(getDocumentUpoHttp(deps, id));
     await deps.blobs.put(documentBlobKeys.invoiceUpo(KSEF), new TextEncoder().encode('<Potwierdzenie/>'));
     await deps.documents.update(attachUpo(accepted, documentBlobKeys.invoiceUpo(KSEF), 'w'), 3);
     // Act
@@ -113,8 +107,8 @@ describe('documents over HTTP', () => {
 
   it('an unknown or malformed id is a 404, not a storage error', async () => {
     // Act
-    const unknown = await refusal(getDocumentHttp(deps, 'doc-9999'));
-    const malformed = await refusal(getDocumentXmlHttp(deps, '../../etc/passwd'));
+    const unknown = await rejection<Error>(getDocumentHttp(deps, 'doc-9999'));
+    const malformed = await rejection<Error>(getDocumentXmlHttp(deps, '../../etc/passwd'));
     // Assess
     expect(unknown).toBeInstanceOf(DocumentNotFoundError);
     expect(unknown.message).toBe("No document 'doc-9999' exists.");
@@ -139,12 +133,12 @@ describe('documents over HTTP', () => {
   it('a bad list parameter is refused by name', async () => {
     // Act
     const errors = await Promise.all([
-      refusal(listDocumentsHttp(deps, { status: 'Done' })),
-      refusal(listDocumentsHttp(deps, { limit: 'ten' })),
-      refusal(listDocumentsHttp(deps, { limit: '500' })),
-      refusal(listDocumentsHttp(deps, { from: '02/02/2026' })),
-      refusal(listDocumentsHttp(deps, { sort: 'desc' })),
-      refusal(listLedgerHttp(deps, { status: 'Accepted' })),
+      rejection<Error>(listDocumentsHttp(deps, { status: 'Done' })),
+      rejection<Error>(listDocumentsHttp(deps, { limit: 'ten' })),
+      rejection<Error>(listDocumentsHttp(deps, { limit: '500' })),
+      rejection<Error>(listDocumentsHttp(deps, { from: '02/02/2026' })),
+      rejection<Error>(listDocumentsHttp(deps, { sort: 'desc' })),
+      rejection<Error>(listLedgerHttp(deps, { status: 'Accepted' })),
     ]);
     // Assess
     expect(errors.every((e) => e instanceof ValidationError)).toBe(true);
@@ -160,7 +154,7 @@ describe('documents over HTTP', () => {
     const list = await listIncomingHttp(deps, {});
     const card = await getIncomingHttp(deps, KSEF);
     const xml = await getIncomingXmlHttp(deps, KSEF);
-    const missing = await refusal(getIncomingHttp(deps, '5265877635-20260202-0100001AF629-00'));
+    const missing = await rejection<Error>(getIncomingHttp(deps, '5265877635-20260202-0100001AF629-00'));
     // Assess
     expect((list.body as { items: unknown[] }).items).toHaveLength(1);
     expect(card.body).toMatchObject({ ksefNumber: KSEF, fields: { sellerNip: '1111111111' } });

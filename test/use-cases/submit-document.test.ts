@@ -17,6 +17,7 @@ import {
 import { submitDocument, type SubmitDocumentInput } from '../../functions/use-cases/submit-document.js';
 import { makeDocumentDeps, type TestDocumentDeps } from '../helpers/document-deps.js';
 import { makeInvalidInvoiceXmls, makeInvoiceBatch, makeInvoiceXml, makeNip, SELLER_NIP } from '../helpers/fa3-invoice-factory.js';
+import { rejection } from '../helpers/rejection.js';
 
 const validator = new XmllintXsdValidator();
 afterAll(() => validator.close());
@@ -28,13 +29,6 @@ const submission = (xml: string | Uint8Array, overrides: Partial<SubmitDocumentI
   actor: 'admin@example.com',
   ...overrides,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => expect.unreachable('the submission should have been refused'),
-    (error: Error) => error,
-  );
-}
 
 describe('submitting an outgoing invoice', () => {
   let deps: TestDocumentDeps;
@@ -70,7 +64,7 @@ describe('submitting an outgoing invoice', () => {
     // Prepare
     const [notWellFormed] = makeInvalidInvoiceXmls();
     // Act
-    const error = await refusal(submitDocument(deps, submission(notWellFormed!.xml)));
+    const error = await rejection<Error>(submitDocument(deps, submission(notWellFormed!.xml)));
     // Assess
     expect(error).toBeInstanceOf(SchemaValidationError);
     const issues = (error as SchemaValidationError).schemaErrors;
@@ -85,7 +79,7 @@ describe('submitting an outgoing invoice', () => {
     const threeErrors = makeInvalidInvoiceXmls()[1]!.xml;
     const lineOf = (tag: string) => threeErrors.split('\n').findIndex((l) => l.includes(tag)) + 1;
     // Act
-    const error = await refusal(submitDocument(deps, submission(threeErrors)));
+    const error = await rejection<Error>(submitDocument(deps, submission(threeErrors)));
     // Assess
     expect(error).toBeInstanceOf(SchemaValidationError);
     const issues = (error as SchemaValidationError).schemaErrors;
@@ -102,7 +96,7 @@ describe('submitting an outgoing invoice', () => {
 
   it('an invoice missing a required element is refused naming the element that was expected', async () => {
     // Act
-    const error = await refusal(submitDocument(deps, submission(makeInvalidInvoiceXmls()[2]!.xml)));
+    const error = await rejection<Error>(submitDocument(deps, submission(makeInvalidInvoiceXmls()[2]!.xml)));
     // Assess
     expect((error as SchemaValidationError).schemaErrors[0]?.message).toContain("Expected is ( P_2 )");
   });
@@ -111,7 +105,7 @@ describe('submitting an outgoing invoice', () => {
     // Prepare
     const otherSeller = makeNip(77);
     // Act
-    const error = await refusal(submitDocument(deps, submission(makeInvoiceXml({ sellerNip: otherSeller }))));
+    const error = await rejection<Error>(submitDocument(deps, submission(makeInvoiceXml({ sellerNip: otherSeller }))));
     // Assess
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
@@ -122,7 +116,7 @@ describe('submitting an outgoing invoice', () => {
 
   it('a seller NIP with a wrong check digit is refused as such, even when it is the configured one', async () => {
     // Act
-    const error = await refusal(submitDocument(deps, submission(makeInvoiceXml({ sellerNip: '5265877636' }), { companyNip: '5265877636' })));
+    const error = await rejection<Error>(submitDocument(deps, submission(makeInvoiceXml({ sellerNip: '5265877636' }), { companyNip: '5265877636' })));
     // Assess
     expect((error as ValidationError).issues[0]).toEqual({ field: 'Podmiot1/DaneIdentyfikacyjne/NIP', reason: "'5265877636' has a wrong check digit" });
   });
@@ -144,7 +138,7 @@ describe('submitting an outgoing invoice', () => {
     const first = await submitDocument(deps, submission(makeInvoiceXml({ number: 'FV/3/2026' })));
     const changed = makeInvoiceXml({ number: 'FV/3/2026', amounts: { net: '100.00', vat: '23.00', gross: '123.00' } });
     // Act
-    const error = await refusal(submitDocument(deps, submission(changed)));
+    const error = await rejection<Error>(submitDocument(deps, submission(changed)));
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toContain("'FV/3/2026'");
@@ -180,7 +174,7 @@ describe('submitting an outgoing invoice', () => {
     const invalid = makeInvalidInvoiceXmls();
     // Act
     const accepted = await Promise.all(valid.map((xml) => submitDocument(deps, submission(xml))));
-    const refused = await Promise.all(invalid.map(({ xml }) => refusal(submitDocument(deps, submission(xml)))));
+    const refused = await Promise.all(invalid.map(({ xml }) => rejection<Error>(submitDocument(deps, submission(xml)))));
     // Assess
     expect(accepted.every((r) => r.created)).toBe(true);
     expect(new Set(accepted.map((r) => r.document.contentSha256)).size).toBe(50);
@@ -190,10 +184,10 @@ describe('submitting an outgoing invoice', () => {
 
   it('a body that is not XML by its media type, empty, or too large is refused before validation', async () => {
     // Act
-    const json = await refusal(submitDocument(deps, submission(makeInvoiceXml(), { contentType: 'application/json' })));
-    const latin2 = await refusal(submitDocument(deps, submission(makeInvoiceXml(), { contentType: 'text/xml; charset=iso-8859-2' })));
-    const empty = await refusal(submitDocument(deps, submission('')));
-    const huge = await refusal(submitDocument(deps, submission(Buffer.alloc(3_000_001, 0x20))));
+    const json = await rejection<Error>(submitDocument(deps, submission(makeInvoiceXml(), { contentType: 'application/json' })));
+    const latin2 = await rejection<Error>(submitDocument(deps, submission(makeInvoiceXml(), { contentType: 'text/xml; charset=iso-8859-2' })));
+    const empty = await rejection<Error>(submitDocument(deps, submission('')));
+    const huge = await rejection<Error>(submitDocument(deps, submission(Buffer.alloc(3_000_001, 0x20))));
     // Assess
     expect(json).toBeInstanceOf(UnsupportedMediaTypeError);
     expect((json as ValidationError).issues[0]?.field).toBe('Content-Type');
@@ -218,7 +212,7 @@ describe('submitting an outgoing invoice', () => {
     // "Ł" as ISO-8859-2 (0xA3): a lone continuation byte in UTF-8.
     const xml = Buffer.concat([Buffer.from(`${head}Elektrownia `), Buffer.from([0xa3]), Buffer.from(tail!)]);
     // Act
-    const error = await refusal(submitDocument(deps, submission(xml)));
+    const error = await rejection<Error>(submitDocument(deps, submission(xml)));
     // Assess
     expect((error as SchemaValidationError).schemaErrors[0]?.message).toBe('The document is not valid UTF-8 text.');
   });

@@ -14,6 +14,7 @@ import {
 import { groupByLanguage, mergeRecipients, notifyRunOutcome, type NotifyDeps, type NotifyLogger } from '../../../functions/use-cases/notify.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { rejection } from '../../helpers/rejection.js';
 import { completeRun, makeRunId, makeRunLogEntry } from '../../helpers/run-log-factory.js';
 
 const MINUTE = 60_000;
@@ -284,10 +285,7 @@ describe('managing notifications', () => {
   });
 
   async function validationIssues(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => expect.unreachable('the call should have been refused'),
-      (e: unknown) => e,
-    );
+    const error = await rejection(promise);
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).issues;
   }
