@@ -7,8 +7,8 @@ import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
-import { queryIndexWindow } from './dynamo-index-listing.js';
-import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
+import { pageOfIndexPartition } from './dynamo-index-listing.js';
+import { listingSortKey } from './document-list-rules.js';
 import { INCOMING_INDEX_PK, incomingDocumentKey } from './table-layout.js';
 
 const sortKeyOf = (doc: IncomingDocument) => listingSortKey(doc.fields.issueDate, doc.ksefNumber);
@@ -38,8 +38,6 @@ export class DynamoIncomingDocumentRepository implements IncomingDocumentReposit
   }
 
   async list(query: IncomingListQuery): Promise<Page<IncomingDocument>> {
-    const window = listingWindow('incoming', query);
-    const items = (await queryIndexWindow(this.#db, this.tableName, INCOMING_INDEX_PK, window)).map((item) => withoutTableAttributes(item) as unknown as IncomingDocument);
-    return pageOf(items, window, 'incoming', sortKeyOf);
+    return pageOfIndexPartition(this.#db, this.tableName, INCOMING_INDEX_PK, 'incoming', query, sortKeyOf);
   }
 }

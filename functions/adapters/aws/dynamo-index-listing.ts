@@ -1,5 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ListingWindow } from './document-list-rules.js';
+import type { Page } from '../../ports/run-log-repository.js';
+import { listingWindow, pageOf, type ListingScope, type ListingWindow } from './document-list-rules.js';
+import { withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo } from './dynamo-errors.js';
 import { TABLE_KEYS } from './table-layout.js';
 
@@ -40,4 +42,18 @@ export async function queryIndexWindow(db: DynamoDBDocumentClient, tableName: st
     startKey = result.LastEvaluatedKey;
     if (startKey === undefined) return collected;
   }
+}
+
+/** One page of a listing that lives in a single GSI1 partition (incoming documents, the ledger). */
+export async function pageOfIndexPartition<T>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  scope: ListingScope,
+  query: Parameters<typeof listingWindow>[1],
+  sortKeyOf: (item: T) => string,
+): Promise<Page<T>> {
+  const window = listingWindow(scope, query);
+  const items = (await queryIndexWindow(db, tableName, partition, window)).map((item) => withoutTableAttributes(item) as unknown as T);
+  return pageOf(items, window, scope, sortKeyOf);
 }

@@ -6,8 +6,8 @@ import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { dynamo } from './dynamo-errors.js';
 import { getItem } from './dynamo-get-item.js';
-import { queryIndexWindow } from './dynamo-index-listing.js';
-import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
+import { pageOfIndexPartition } from './dynamo-index-listing.js';
+import { listingSortKey } from './document-list-rules.js';
 import { LEDGER_INDEX_PK, ledgerRowKey } from './table-layout.js';
 
 const sortKeyOf = (row: LedgerRow) => listingSortKey(row.issueDate, row.ksefNumber);
@@ -35,8 +35,6 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async list(query: LedgerListQuery): Promise<Page<LedgerRow>> {
-    const window = listingWindow('ledger', query);
-    const items = (await queryIndexWindow(this.#db, this.tableName, LEDGER_INDEX_PK, window)).map((item) => withoutTableAttributes(item) as unknown as LedgerRow);
-    return pageOf(items, window, 'ledger', sortKeyOf);
+    return pageOfIndexPartition(this.#db, this.tableName, LEDGER_INDEX_PK, 'ledger', query, sortKeyOf);
   }
 }
