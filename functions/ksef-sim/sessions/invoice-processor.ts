@@ -11,6 +11,8 @@ interface Job {
   readonly session: SimSession;
   readonly invoice: SessionInvoice;
   readonly xml: Buffer;
+  /** Taken from an injected `cancelInvoices` fault when the invoice arrived: how it ends. */
+  readonly cancelled: StatusInfo | null;
 }
 
 const MAX_BATCH = 1000;
@@ -33,7 +35,7 @@ export class InvoiceProcessor {
   ) {}
 
   submit(session: SimSession, invoice: SessionInvoice, xml: Buffer): void {
-    this.queue.push({ session, invoice, xml });
+    this.queue.push({ session, invoice, xml, cancelled: this.cancelFault() });
     if (!this.draining) this.draining = this.drain().finally(() => (this.draining = null));
   }
 
@@ -67,10 +69,9 @@ export class InvoiceProcessor {
       invoice.result = reject(INVOICE_STATUS.sessionFailed, null, null);
       return;
     }
-    const cancelled = this.cancelFault();
-    if (cancelled) {
+    if (job.cancelled) {
       // Cancelled before any check: no KSeF number and no duplicate key, so a resend is a new invoice.
-      invoice.result = reject(cancelled, null, null);
+      invoice.result = reject(job.cancelled, null, null);
       return;
     }
     const problem = xmlRuleProblem(job.xml);
