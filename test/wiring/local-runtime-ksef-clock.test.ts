@@ -3,18 +3,10 @@ import { realTimer } from '../../functions/adapters/ksef/client/http/rate-budget
 import { ManualClock } from '../../functions/adapters/local/scheduler-emulator/manual-clock.js';
 import { systemClock } from '../../functions/ports/clock.js';
 import { clockTimer } from '../../functions/wiring/ksef-local.js';
-import type { LocalConfig } from '../../functions/wiring/local-config.js';
 import { startLocalRuntime } from '../../functions/wiring/local.js';
+import { makeLocalConfig } from '../helpers/local-config.js';
 
-const config: LocalConfig = {
-  port: 0,
-  host: '127.0.0.1',
-  apiToken: 'local-runtime-ksef-clock-token-0123456789',
-  apiTokenGenerated: false,
-  dataDir: '/nonexistent/in-memory',
-  logLevel: 'ERROR',
-  companyNip: '1112223332',
-};
+const config = makeLocalConfig();
 
 describe('the KSeF client in local mode waits on the runtime clock', () => {
   it('a 429 with Retry-After from the simulator is waited out by moving the manual clock on, not by sleeping', async () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../functions/adapters/local/scheduler-emulator/manual-clock.js';
-import type { LocalConfig } from '../../functions/wiring/local-config.js';
 import { KsefSettingsError } from '../../functions/wiring/ksef.js';
 import { startLocalRuntime } from '../../functions/wiring/local.js';
+import { makeLocalConfig } from '../helpers/local-config.js';
 
-const config: LocalConfig = {
-  port: 0,
-  host: '127.0.0.1',
-  apiToken: 'local-runtime-ksef-token-0123456789',
-  apiTokenGenerated: false,
-  dataDir: '/nonexistent/in-memory',
-  logLevel: 'ERROR',
-  companyNip: '1112223332',
-};
+const config = makeLocalConfig();
 
 describe('KSeF in local mode', () => {
   it('local mode starts its own simulator for the company NIP, and its code units log in to it', async () => {
