@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XmllintXsdValidator } from '../../../functions/adapters/xml/xmllint-xsd-validator.js';
 import { incomingDocumentsCodeUnit, PURCHASE_STREAM } from '../../../functions/code-units/incoming-documents/incoming-documents.js';
+import { updateLedgersCodeUnit } from '../../../functions/code-units/update-ledgers/update-ledgers.js';
 import { ManualClock } from '../../../functions/ksef-sim/clock.js';
 import { createKsefSimulator, type KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
-import { COMPANY_NIP, gatewayFor, memoryStores, runContext, SUPPLIER_NIP } from './helpers/inbound-world.js';
+import { COMPANY_NIP, CUSTOMER_NIP, gatewayFor, memoryStores, recordedDocument, runContext, SUPPLIER_NIP } from './helpers/inbound-world.js';
 
 /*
  * KSeF stores an invoice for good some time after it gives the KSeF number, and its high-water mark
@@ -64,5 +65,30 @@ describe('incoming-documents and invoices that KSeF stores late', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(numbers.sort()).toEqual(['AFTER-LATE/1', 'LATE/1', 'ON-TIME/1', 'ON-TIME/2']);
+  });
+});
+
+describe('update-ledgers and sales that KSeF stores late', () => {
+  it('an accepted sale that KSeF has numbered but not stored yet is not judged missing, and once stored its ledger row stays clean', async () => {
+    // Prepare: KSeF stores it ten minutes late, within the ledger's settle margin (15 minutes).
+    const seller = '8889990009';
+    const stores = memoryStores();
+    const unit = updateLedgersCodeUnit({ ...stores, ksef: gatewayFor(sim, seller) });
+    clock.advance(60_000);
+    const sale = await sim.seedIncomingInvoice({ sellerNip: seller, buyerNip: CUSTOMER_NIP, invoiceNumber: 'SALE/LATE/1', permanentStorageDate: new Date(clock.now().getTime() + 10 * 60_000) });
+    await recordedDocument(stores.documents, sale.xml, 'sale-late-1', 'Accepted', { ksefNumber: sale.ksefNumber, acquisitionDate: sale.acquisitionDate.toISOString() });
+    clock.advance(8 * 60_000);
+
+    // Act
+    const whileUnstored = await unit.run(runContext('update-ledgers', clock));
+    const rowWhileUnstored = await stores.ledger.get(sale.ksefNumber);
+    clock.advance(30 * 60_000);
+    const afterStorage = await unit.run(runContext('update-ledgers', clock));
+
+    // Assess
+    expect(whileUnstored.counters.unknownInKsef).toBe(0);
+    expect(rowWhileUnstored?.flags).toEqual([]);
+    expect(afterStorage.counters).toMatchObject({ unknownInKsef: 0, notSentByUs: 0 });
+    expect((await stores.ledger.get(sale.ksefNumber))?.flags).toEqual([]);
   });
 });
