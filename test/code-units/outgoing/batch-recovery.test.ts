@@ -3,6 +3,7 @@ import { createProcessSessionsCodeUnit } from '../../../functions/code-units/pro
 import { createSendDocumentsCodeUnit } from '../../../functions/code-units/send-documents/send-documents.js';
 import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
 import type { KsefGateway } from '../../../functions/ports/ksef-gateway.js';
+import type { KsefSessionRepository } from '../../../functions/ports/ksef-session-repository.js';
 import { makeInvoiceXml } from '../../helpers/fa3-invoice-factory.js';
 import { heldBySimulator, makeWorld, startSimulator, today, VirtualTime, type World } from './outgoing-harness.js';
 
@@ -135,6 +136,45 @@ describe('send-documents recovering a batch an earlier run left in Sending', () 
     expect(late.counters).toMatchObject({ returnedToPending: 12, sent: 12, batches: 1 });
     expect(settled).toMatchObject({ settled: true, closedAt: null, status: { description: expect.stringContaining('upload window has passed') } });
     expect(world.ksefRequests().filter((r) => r.method === 'POST' && r.path === `/sessions/batch/${record?.referenceNumber}/close`)).toHaveLength(0);
+    expect((await world.all()).every((d) => d.status === 'Accepted')).toBe(true);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('a run still alive when another run has taken its unopened batch over uploads nothing and never closes its session; every invoice is held once', async () => {
+    // Prepare: run A is slow to open; meanwhile run B finds A's batch without a reference, settles
+    // it, puts the documents back and sends them itself. Then A's session opens.
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = await submitBacklog(world);
+    let takenOver: Promise<unknown> | undefined;
+    const slowA: KsefSessionRepository = {
+      create: (record) => world.sessions.create(record),
+      get: (id) => world.sessions.get(id),
+      listUnfinished: () => world.sessions.listUnfinished(),
+      update: async (...[next, version]: Parameters<KsefSessionRepository['update']>) => {
+        if (next.referenceNumber !== null && takenOver === undefined) {
+          time.advance(15 * 60_000);
+          takenOver = units(world, world.newGateway()).send.run(world.context());
+          await takenOver;
+        }
+        return world.sessions.update(next, version);
+      },
+    };
+    const runA = createSendDocumentsCodeUnit({ documents: world.documents, store: world.store, sessions: slowA, ksef: world.ksef, config: { batchThreshold: 10 } });
+    const context = world.context();
+    // Act
+    const a = await runA.run(context);
+    const b = (await takenOver) as { counters: Record<string, number> };
+    await sim.settle();
+    await units(world).poll.run(world.context());
+    // Assess
+    const recordA = await world.sessions.get(`batch-${context.runId}-1`);
+    const sessionA = [...sim.state.sessions.values()].filter((session) => session.kind === 'Batch' && session.closedAt === null).at(-1);
+    expect(b.counters).toMatchObject({ returnedToPending: 12, sent: 12, batches: 1 });
+    expect(a.counters).toMatchObject({ sent: 0, failed: 12, batches: 0, returnedToPending: 0 });
+    expect(recordA).toMatchObject({ referenceNumber: null, settled: true });
+    expect(sessionA?.batch?.parts.every((part) => part.uploaded === null)).toBe(true);
+    expect(world.ksefRequests().filter((r) => r.method === 'POST' && r.path.endsWith('/close'))).toHaveLength(1);
     expect((await world.all()).every((d) => d.status === 'Accepted')).toBe(true);
     for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
   });
