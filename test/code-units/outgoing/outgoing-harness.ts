@@ -15,9 +15,16 @@ import { SELLER_NIP } from '../../helpers/fa3-invoice-factory.js';
 /**
  * One virtual time for the whole world of a test: the simulator's clock, the client's timer (so
  * Retry-After and rate-budget waits advance it instead of sleeping) and the code units' clock.
+ * It starts at a fixed working-day morning, not at the real time: a test that moves time on from
+ * near midnight in Warsaw would see today's invoices become offline ones (held) and fail by the hour.
  */
+export const VIRTUAL_START = '2026-06-10T08:00:00Z';
+
 export class VirtualTime {
-  #now = Date.now();
+  #now: number;
+  constructor(start: string = VIRTUAL_START) {
+    this.#now = Date.parse(start);
+  }
   readonly clock: Clock = { now: () => new Date(this.#now) };
   readonly timer = {
     now: () => this.#now,
