@@ -8,6 +8,7 @@ import type { Page } from '../../ports/run-log-repository.js';
 import type { SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
 import { flagsOf, sameLedgerRow, withFlags } from './ledger-flags.js';
 import { businessKeyOfMetadata, reconcileWindow } from './reconcile-window.js';
+import { dueForReverification, reverifyMissingFlags } from './reverify-flags.js';
 
 export interface UpdateLedgersOptions {
   /** Invoices acquired this recently are not judged yet (KSeF's metadata may lag behind its statuses). Default 15 min. */
@@ -24,6 +25,13 @@ export interface UpdateLedgersOptions {
   readonly initialLookbackDays?: number;
   /** No window is started with less than this left before the deadline (capped at half the job timeout). Default 60 s. */
   readonly windowReserveMs?: number;
+  /**
+   * MissingInKsef flags of earlier runs asked about again per run at most (one KSeF download each;
+   * that endpoint allows 64 an hour, 16 a minute). Default 10.
+   */
+  readonly reverifyPerRun?: number;
+  /** A flagged row is asked about again only when it has not changed for this long. Default 60 min. */
+  readonly reverifyAfterMs?: number;
 }
 
 export interface UpdateLedgersDeps {
@@ -40,7 +48,7 @@ export const LEDGER_STREAM: SyncStreamId = { purpose: 'ledger-reconciliation', s
 const DAY_MS = 86_400_000;
 const PAGE = 100;
 
-type Counters = Record<'ledgerRows' | 'ledgerUpdated' | 'unknownInKsef' | 'notSentByUs' | 'ksefWindows', number>;
+type Counters = Record<'ledgerRows' | 'ledgerUpdated' | 'unknownInKsef' | 'notSentByUs' | 'ksefWindows' | 'reverified' | 'flagsCleared' | 'reverifyPostponed', number>;
 
 /*
  * The KSeF ledger: one row per KSeF number, projected from the local outgoing (Accepted) and
@@ -48,7 +56,9 @@ type Counters = Record<'ledgerRows' | 'ledgerUpdated' | 'unknownInKsef' | 'notSe
  * The projection is recomputed in full from DynamoDB each run (cheap, and self-healing); only rows
  * that changed are written. The KSeF side is what is rate-limited (20 metadata calls an hour), so
  * it moves in date windows from a persisted mark and never asks for the same window twice; the
- * mark moves only after the window's flags are written.
+ * mark moves only after the window's flags are written. Because KSeF may store an invoice later than
+ * its window was judged, MissingInKsef flags of earlier runs are checked again one by one
+ * (reverify-flags.ts) and cleared when KSeF knows the invoice after all.
  */
 export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
   const options = {
@@ -59,23 +69,29 @@ export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
     recordsPerWindow: deps.options?.recordsPerWindow ?? 1000,
     initialLookbackMs: (deps.options?.initialLookbackDays ?? 30) * DAY_MS,
     windowReserveMs: deps.options?.windowReserveMs ?? 60_000,
+    reverifyPerRun: deps.options?.reverifyPerRun ?? 10,
+    reverifyAfterMs: deps.options?.reverifyAfterMs ?? 60 * 60_000,
   };
   return {
     id: 'update-ledgers',
     async run(context) {
-      const counters: Counters = { ledgerRows: 0, ledgerUpdated: 0, unknownInKsef: 0, notSentByUs: 0, ksefWindows: 0 };
+      const counters: Counters = { ledgerRows: 0, ledgerUpdated: 0, unknownInKsef: 0, notSentByUs: 0, ksefWindows: 0, reverified: 0, flagsCleared: 0, reverifyPostponed: 0 };
       const at = context.clock.now().toISOString();
       const stored = new Map((await all((cursor) => deps.ledger.list({ limit: PAGE, cursor }))).map((row) => [row.ksefNumber, row]));
       const accepted = await all((cursor) => deps.documents.list({ status: 'Accepted', limit: PAGE, cursor }));
       const ours = new Map(accepted.flatMap((doc): [string, OutgoingDocument][] => (doc.ksefNumber === null ? [] : [[doc.ksefNumber, doc]])));
       const incoming = await all((cursor) => deps.incoming.list({ limit: PAGE, cursor }));
+      // Chosen before this run writes anything: a flag set by this run's windows waits for a later run.
+      const reverify = dueForReverification(stored.values(), context.clock.now().getTime(), options.reverifyAfterMs, options.reverifyPerRun);
 
       const write = async (rows: readonly LedgerRow[]) => {
         for (const row of rows) {
           context.signal.throwIfAborted();
           if (sameLedgerRow(stored.get(row.ksefNumber), row)) continue;
-          await deps.ledger.put(row);
-          stored.set(row.ksefNumber, row);
+          // updatedAt says when the row last changed (re-verification asks the least recently changed first).
+          const changed = { ...row, updatedAt: at };
+          await deps.ledger.put(changed);
+          stored.set(row.ksefNumber, changed);
           counters.ledgerUpdated += 1;
         }
       };
@@ -140,6 +156,21 @@ export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
         state = await deps.syncState.advance(LEDGER_STREAM, new Date(to).toISOString(), context.clock.now().toISOString(), state?.version ?? 0);
         from = to;
       }
+
+      // 3. Flags of earlier runs that KSeF may have caught up with since.
+      const rechecked = await reverifyMissingFlags({
+        ksef: deps.ksef,
+        ksefNumbers: reverify,
+        ours,
+        current: (ksefNumber) => stored.get(ksefNumber),
+        write: (row) => write([row]),
+        at: context.clock.now().toISOString(),
+        mayAsk: () => context.deadline.getTime() - context.clock.now().getTime() >= reserveMs,
+        signal: context.signal,
+      });
+      counters.reverified = rechecked.reverified;
+      counters.flagsCleared = rechecked.flagsCleared;
+      counters.reverifyPostponed = rechecked.postponed;
       counters.unknownInKsef = unknown.size;
       counters.notSentByUs = notOurs.size;
       counters.ledgerRows = stored.size;
