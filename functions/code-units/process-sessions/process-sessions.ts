@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../../ports/clock.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
-import type { KsefGateway, SessionInvoice } from '../../ports/ksef-gateway.js';
+import type { KsefGateway, SessionInvoice, SessionState } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
 import { updateDocument } from './update-document.js';
@@ -81,7 +81,7 @@ async function pollSession(deps: ProcessSessionsDeps, clock: Clock, signal: Abor
     const byHash = new Map(invoices.map((invoice) => [invoice.invoiceHash, invoice]));
     for (const doc of open) {
       const invoice = (doc.invoiceReferenceNumber ? byRef.get(doc.invoiceReferenceNumber) : undefined) ?? byHash.get(doc.contentSha256);
-      const settledNow = await recordOutcome(deps, clock, signal, ref, doc, invoice, sessionDone, counters);
+      const settledNow = await recordOutcome(deps, clock, signal, ref, doc, invoice, sessionDone ? state.status : null, counters);
       if (!settledNow) waiting++;
     }
   }
@@ -99,14 +99,16 @@ async function recordOutcome(
   ref: string,
   doc: OutgoingDocument,
   invoice: SessionInvoice | undefined,
-  sessionDone: boolean,
+  finalSessionStatus: SessionState['status'] | null,
   counters: Counters,
 ): Promise<boolean> {
   const change = (note?: string) => ({ at: clock.now().toISOString(), by: BY, ...(note === undefined ? {} : { note }) });
   if (invoice === undefined) {
-    // A batch that ended without this invoice in it (cancelled, package refused): it never reached KSeF.
-    if (sessionDone && doc.status === 'Sending') {
-      await updateDocument(deps.documents, doc, returnToPending(doc, change(`not in batch session ${ref}, which ended with its status final`)));
+    if (finalSessionStatus !== null && doc.status === 'Sending') {
+      const next = outOfEndedBatch(deps, change(), ref, doc, finalSessionStatus);
+      await updateDocument(deps.documents, doc, next);
+      if (next.status === 'Pending') counters.returnedToPending++;
+      else counters.rejected++;
       return true;
     }
     counters.stillProcessing++;
@@ -151,6 +153,21 @@ async function recordOutcome(
   await updateDocument(deps.documents, doc, recordRejected(sent, { ...change(`KSeF ${code}: ${invoice.status.description}`), rejection }));
   counters.rejected++;
   return true;
+}
+
+/**
+ * A batch that ended without this invoice in it never took it into KSeF. A 440 means the session
+ * was cancelled because nothing (or not all of it) arrived in its upload window, which is our side's
+ * doing: back to Pending. Any other final status is KSeF refusing the package as a whole (415 key,
+ * 430 decompression, 435 decryption, 445 no valid invoices, …): the document goes back to be sent
+ * again like an invoice KSeF cancelled, within the same limit, and the admin sees KSeF's code and
+ * description in its history, and in its rejection once the limit is reached.
+ */
+function outOfEndedBatch(deps: ProcessSessionsDeps, change: { at: string; by: string }, ref: string, doc: OutgoingDocument, status: SessionState['status']): OutgoingDocument {
+  const what = `batch session ${ref} ended with ${status.code} ${status.description}`;
+  if (status.code === 440) return returnToPending(doc, { ...change, note: `${what} without this invoice: it never reached KSeF` });
+  const ksefStatus = { code: status.code, description: status.description, details: [...(status.details ?? []), what] };
+  return afterKsefCancellation(doc, { ...change, ksefStatus, sessionReferenceNumber: ref, maxResends: deps.config?.maxResendsAfterCancellation });
 }
 
 /**

@@ -178,6 +178,7 @@ describe('send-documents when a batch fails part-way', () => {
     expect(refused.every((d) => d.status === 'Pending' && d.ksefNumber === null)).toBe(true);
     expect(refused[0]?.history.map((h) => h.status)).toEqual(['Pending', 'Sending', 'Pending']);
     expect(lastNote(refused[0])).toContain(record?.referenceNumber);
+    expect(lastNote(refused[0])).toContain('415 Błąd odszyfrowania dostarczonego klucza');
     expect(record).toMatchObject({ settled: true, status: { code: 415, description: 'Błąd odszyfrowania dostarczonego klucza' } });
     expect((await world.all()).every((d) => d.status === 'Accepted' && d.ksefNumber !== null)).toBe(true);
     for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
