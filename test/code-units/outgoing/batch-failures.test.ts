@@ -13,10 +13,7 @@ let sim: KsefSimulator;
 let prefix = 0;
 
 beforeAll(async () => {
-  // These tests move time on by up to an hour: start at 08:00 UTC (morning in Warsaw) so that no
-  // invoice issued "today" becomes one KSeF would mark offline.
-  const now = time.clock.now().getTime();
-  time.advance(((Date.UTC(2000, 0, 1, 8) - now) % 86_400_000 + 86_400_000) % 86_400_000);
+  // VirtualTime starts on a working-day morning: moving on by an hour keeps "today" today in Warsaw.
   sim = await startSimulator(time);
 });
 
@@ -182,5 +179,26 @@ describe('send-documents when a batch fails part-way', () => {
     expect(record).toMatchObject({ settled: true, status: { code: 415, description: 'Błąd odszyfrowania dostarczonego klucza' } });
     expect((await world.all()).every((d) => d.status === 'Accepted' && d.ksefNumber !== null)).toBe(true);
     for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('a batch KSeF refuses as a whole four times ends Rejected with its code, after three resends', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    await submitBacklog(world);
+    const { send, poll } = units(world);
+    sim.faults.set({ failSessions: { count: 4, code: 445, description: 'Błąd weryfikacji, brak poprawnych faktur' } });
+    // Act
+    for (let round = 0; round < 5; round++) {
+      await send.run(world.context());
+      await sim.settle();
+      await poll.run(world.context());
+    }
+    const docs = await world.all();
+    // Assess
+    expect(docs.every((d) => d.status === 'Rejected' && d.ksefNumber === null)).toBe(true);
+    expect(docs[0]?.rejection).toMatchObject({ code: 445, description: 'Błąd weryfikacji, brak poprawnych faktur' });
+    expect(docs[0]?.rejection?.details.join(' ')).toContain('not retried any more');
+    expect(docs[0]?.history.filter((h) => h.status === 'Sending')).toHaveLength(4);
   });
 });
