@@ -209,8 +209,7 @@ describe('the KSeF client against the KSeF simulator', () => {
     expect(session.referenceNumber).toMatch(/-SO-/);
   });
 
-  // tar.gz packages are covered by batch-package.test.ts; the simulator unpacks ZIP only so far.
-  for (const [compression, first] of [['Zip', 10]] as const) {
+  for (const [compression, first] of [['Zip', 10], ['TarGz', 20]] as const) {
     it(`sends a ${compression} batch in several encrypted parts, uploaded without the token, and every invoice gets a KSeF number`, async () => {
       // Prepare
       const { sim, gateway, seen } = await setup(undefined, { batch: { maxPartBytes: 1_000 } });
