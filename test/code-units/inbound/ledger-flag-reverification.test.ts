@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KsefRateBudgetExhaustedError } from '../../../functions/adapters/ksef/client/http/errors.js';
 import { XmllintXsdValidator } from '../../../functions/adapters/xml/xmllint-xsd-validator.js';
 import { updateLedgersCodeUnit, type UpdateLedgersOptions } from '../../../functions/code-units/update-ledgers/update-ledgers.js';
 import { ManualClock } from '../../../functions/ksef-sim/clock.js';
@@ -19,7 +20,7 @@ const MINUTE = 60_000;
 let sim: KsefSimulator;
 
 /** Each test acts for a company of its own, so that one simulator serves them all. */
-const COMPANIES = { late: '7012345671', ghost: '7123456787', many: '7234567892' } as const;
+const COMPANIES = { late: '7012345671', ghost: '7123456787', many: '7234567892', busy: '7345678904', other: '7456789015' } as const;
 
 beforeAll(async () => {
   sim = await createKsefSimulator({ clock, validator, rateLimits: false, accessTokenTtlMs: 86_400_000 });
@@ -137,5 +138,48 @@ describe('update-ledgers heals MissingInKsef flags when KSeF was merely late', (
     expect(asked[1]).toEqual(ghosts.slice(2, 4));
     expect(asked[2]).toEqual([ghosts[4], ghosts[0]]);
     for (const ghost of ghosts) expect((await stores.ledger.get(ghost))?.flags).toEqual(['MissingInKsef']);
+  });
+
+  it('a sale KSeF stores late under its number but with other content loses MissingInKsef and is flagged HashMismatch', async () => {
+    // Prepare: our document of that KSeF number has other bytes than KSeF's invoice.
+    const { stores, unit } = setup(COMPANIES.other);
+    clock.advance(MINUTE);
+    const sale = await sim.seedIncomingInvoice({ sellerNip: COMPANIES.other, buyerNip: CUSTOMER_NIP, invoiceNumber: 'SALE/OTHER/1', permanentStorageDate: new Date(clock.now().getTime() + 120 * MINUTE) });
+    const ours = new TextEncoder().encode(makeInvoiceXml({ sellerNip: COMPANIES.other, number: 'SALE/OTHER/1', buyerNip: CUSTOMER_NIP, amounts: { net: '1.00', vat: '0.23', gross: '1.23' } }));
+    await recordedDocument(stores.documents, ours, 'sale-other-1', 'Accepted', { ksefNumber: sale.ksefNumber, acquisitionDate: sale.acquisitionDate.toISOString() });
+    clock.advance(40 * MINUTE);
+    await unit.run(runContext('update-ledgers', clock));
+    clock.advance(61 * MINUTE);
+
+    // Act
+    const later = await unit.run(runContext('update-ledgers', clock));
+
+    // Assess
+    expect(later.counters).toMatchObject({ reverified: 1, flagsCleared: 1 });
+    const row = await stores.ledger.get(sale.ksefNumber);
+    expect(row?.flags).toEqual(['HashMismatch']);
+    expect(row?.flagReason).toContain('sale-other-1');
+  });
+
+  it('a run that finds KSeF busy leaves the flags for a later run and still succeeds', async () => {
+    // Prepare: the download budget is spent (the client refuses to wait), after a first run flagged a ghost.
+    const { stores, unit } = setup(COMPANIES.busy);
+    const ghost = await ghostSale(stores, COMPANIES.busy, 1);
+    clock.advance(40 * MINUTE);
+    await unit.run(runContext('update-ledgers', clock));
+    clock.advance(61 * MINUTE);
+    const gateway = gatewayFor(sim, COMPANIES.busy);
+    const busy = Object.assign(Object.create(gateway) as KsefGateway, {
+      downloadInvoice: () => Promise.reject(new KsefRateBudgetExhaustedError('invoiceDownload', 30_000)),
+    });
+    const busyUnit = updateLedgersCodeUnit({ ...stores, ksef: busy });
+
+    // Act
+    const result = await busyUnit.run(runContext('update-ledgers', clock));
+
+    // Assess
+    expect(result.counters).toMatchObject({ reverified: 1, flagsCleared: 0, reverifyPostponed: 1 });
+    expect((await stores.ledger.get(ghost))?.flags).toEqual(['MissingInKsef']);
+    expect((await stores.ledger.get(ghost))?.flagReason).not.toContain('Asked again');
   });
 });
