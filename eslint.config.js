@@ -29,6 +29,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Ports, use cases, code units and the API speak in ports: the runtime (functions/wiring) plugs adapters in.
+    files: ['functions/ports/**/*.ts', 'functions/use-cases/**/*.ts', 'functions/code-units/**/*.ts', 'functions/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/adapters/**', '**/wiring/**', '@aws-sdk/*'], message: 'Depend on a port (functions/ports); adapters are plugged in by functions/wiring.' }] },
+      ],
+    },
+  },
+  {
     // The core is pure: no AWS SDK, no Lambda types, no environment, no wall clock.
     files: ['functions/domain/**/*.ts'],
     rules: {

@@ -69,6 +69,12 @@ export interface BatchInvoice {
   readonly xml: string | Uint8Array;
 }
 
+/** KSeF's batch rules (README §5): at most 50 parts of at most 100 MB (before encryption), 5 GB in all. */
+export const BATCH_LIMITS = { maxParts: 50, maxPartBytes: 100_000_000, maxPackageBytes: 5_000_000_000 } as const;
+
+/** Every part of a batch may be uploaded within 20 minutes a part from the open (README §5). */
+export const BATCH_UPLOAD_WINDOW_PER_PART_MS = 20 * 60_000;
+
 /** What `onOpened` learns when KSeF has opened a batch session, before any part is uploaded. */
 export interface OpenedBatch {
   readonly partCount: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpKsefGateway } from '../../functions/adapters/ksef/client/http-ksef-gateway.js';
-import { KsefApiError, KsefBatchSendError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefBatchSendError } from '../../functions/ports/ksef-errors.js';
 import { createKsefSimulator, type KsefSimulator } from '../../functions/ksef-sim/simulator.js';
 import type { BatchInvoice } from '../../functions/ports/ksef-gateway.js';
 import { VirtualTime } from '../code-units/outgoing/outgoing-harness.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ksefConfigFromEnv } from '../../functions/adapters/ksef/client/config-from-env.js';
 import { credentialsFromSecret } from '../../functions/adapters/ksef/client/credentials-from-secret.js';
 import { KSEF_BASE_URLS, parseKsefEnvironment } from '../../functions/adapters/ksef/client/environment.js';
-import { KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefConfigurationError } from '../../functions/ports/ksef-errors.js';
 
 describe('KSeF client configuration', () => {
   it('named environments resolve to the official 2.0 hosts', () => {

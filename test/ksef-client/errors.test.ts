@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KsefRateLimitError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefRateLimitError } from '../../functions/ports/ksef-errors.js';
 import { errorFromResponse, parseRetryAfter } from '../../functions/adapters/ksef/client/http/parse-error.js';
 
 describe('KSeF error responses', () => {

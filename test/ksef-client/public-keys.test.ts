@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choosePublicKey, PublicKeyStore, type PublicKeyCertificateInfo } from '../../functions/adapters/ksef/client/crypto/public-keys.js';
-import { KsefApiError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefApiError } from '../../functions/ports/ksef-errors.js';
 import { createTestCertificate } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
 
 const now = Date.parse('2026-11-25T12:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KsefRateBudgetExhaustedError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefRateBudgetExhaustedError } from '../../functions/ports/ksef-errors.js';
 import { RateBudget, type Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
 import { rateLimitKey } from '../../functions/adapters/ksef/client/http/rate-limit-groups.js';
 

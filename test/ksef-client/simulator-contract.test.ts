@@ -4,7 +4,7 @@ import { createTestCertificate } from '../../functions/adapters/ksef/client/auth
 import type { KsefCredentials } from '../../functions/adapters/ksef/client/auth/credentials.js';
 import type { Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
 import { HttpKsefGateway } from '../../functions/adapters/ksef/client/http-ksef-gateway.js';
-import { KsefApiError, KsefAuthenticationError, KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefAuthenticationError, KsefConfigurationError } from '../../functions/ports/ksef-errors.js';
 import type { KsefWarning } from '../../functions/adapters/ksef/client/http/transport.js';
 import { sampleInvoice } from './helpers/sample-invoice.js';
 

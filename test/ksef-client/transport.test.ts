@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KsefApiError, KsefUnknownOutcomeError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefUnknownOutcomeError } from '../../functions/ports/ksef-errors.js';
 import { RateBudget, type Timer } from '../../functions/adapters/ksef/client/http/rate-budget.js';
 import { KsefTransport } from '../../functions/adapters/ksef/client/http/transport.js';
 

@@ -9,7 +9,7 @@ import { loadSigningIdentity } from '../../functions/adapters/ksef/client/auth/c
 import { credentialsFromPkcs12 } from '../../functions/adapters/ksef/client/auth/pkcs12.js';
 import { createTestCertificate } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
 import { signXades, withEcdsa } from '../../functions/adapters/ksef/client/auth/xades-sign.js';
-import { KsefConfigurationError } from '../../functions/adapters/ksef/client/http/errors.js';
+import { KsefConfigurationError } from '../../functions/ports/ksef-errors.js';
 
 const NIP = '5265877635';
 const CHALLENGE = '20250514-CR-226FB7B000-3ACF9BE4C0-10';

@@ -1,4 +1,4 @@
-import { KsefApiError, KsefRateLimitError } from '../../adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefRateLimitError } from '../../ports/ksef-errors.js';
 
 /** Codes of a synchronous 400 on send that are about the session, not the invoice (README §4). */
 const SESSION_LEVEL_CODES = [21155, 21173, 21180];

@@ -1,8 +1,6 @@
 import { recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
-import type { SessionInvoice } from '../../ports/ksef-gateway.js';
-import { BATCH_LIMITS } from '../../adapters/ksef/client/sessions/batch-package.js';
-import { BATCH_UPLOAD_WINDOW_PER_PART_MS } from '../../adapters/ksef/client/sessions/batch-session.js';
+import { BATCH_LIMITS, BATCH_UPLOAD_WINDOW_PER_PART_MS, type SessionInvoice } from '../../ports/ksef-gateway.js';
 import { patchSession } from './send-batch.js';
 import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
 

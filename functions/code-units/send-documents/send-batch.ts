@@ -1,4 +1,4 @@
-import { KsefApiError, KsefBatchSendError } from '../../adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefBatchSendError } from '../../ports/ksef-errors.js';
 import { moveToSending, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
 import { VersionConflictError } from '../../domain/errors.js';
 import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';

@@ -1,4 +1,4 @@
-import { KsefApiError, KsefRateBudgetExhaustedError, KsefRateLimitError, KsefUnknownOutcomeError } from '../../adapters/ksef/client/http/errors.js';
+import { KsefApiError, KsefRateBudgetExhaustedError, KsefRateLimitError, KsefUnknownOutcomeError } from '../../ports/ksef-errors.js';
 import type { LedgerRow, OutgoingDocument } from '../../domain/documents.js';
 import type { KsefGateway } from '../../ports/ksef-gateway.js';
 import { flagsOf, withFlags } from './ledger-flags.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KsefRateBudgetExhaustedError } from '../../../functions/adapters/ksef/client/http/errors.js';
+import { KsefRateBudgetExhaustedError } from '../../../functions/ports/ksef-errors.js';
 import { XmllintXsdValidator } from '../../../functions/adapters/xml/xmllint-xsd-validator.js';
 import { updateLedgersCodeUnit, type UpdateLedgersOptions } from '../../../functions/code-units/update-ledgers/update-ledgers.js';
 import { ManualClock } from '../../../functions/ksef-sim/clock.js';

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { KsefCredentials } from './auth/credentials.js';
 import { credentialsFromPkcs12 } from './auth/pkcs12.js';
 import { nipSchema, type KsefEnvironmentInput } from './environment.js';
-import { KsefConfigurationError } from './http/errors.js';
+import { KsefConfigurationError } from '../../../ports/ksef-errors.js';
 
 /** Environment variable names local mode reads (on AWS the credentials come from Secrets Manager: credentials-from-secret.ts). */
 export const KSEF_ENV_VARS = {

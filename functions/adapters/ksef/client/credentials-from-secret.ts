@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { KsefCredentials } from './auth/credentials.js';
-import { KsefConfigurationError } from './http/errors.js';
+import { KsefConfigurationError } from '../../../ports/ksef-errors.js';
 
 /**
  * The JSON fields of the KSeF credentials secret (Secrets Manager on AWS): `{ token }` or

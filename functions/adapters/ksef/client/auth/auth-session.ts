@@ -1,6 +1,6 @@
 import type { KsefApi } from '../http/ksef-api.js';
 import { bearer, must } from '../http/ksef-api.js';
-import { KsefApiError } from '../http/errors.js';
+import { KsefApiError } from '../../../../ports/ksef-errors.js';
 import type { ContextIdentifier } from './auth-token-request.js';
 import type { KsefCredentials } from './credentials.js';
 import { login, type LoginDeps, type LoginResult, type TokenInfo } from './login.js';

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { KsefConfigurationError } from '../http/errors.js';
+import { KsefConfigurationError } from '../../../../ports/ksef-errors.js';
 
 /** How this system proves who it is to KSeF. */
 export type KsefCredentials =

@@ -1,6 +1,6 @@
 import type { KsefApi } from '../http/ksef-api.js';
 import { bearer, must } from '../http/ksef-api.js';
-import { KsefAuthenticationError } from '../http/errors.js';
+import { KsefAuthenticationError } from '../../../../ports/ksef-errors.js';
 import type { Timer } from '../http/rate-budget.js';
 import type { PublicKeyStore } from '../crypto/public-keys.js';
 import { encryptKsefToken } from '../crypto/primitives.js';

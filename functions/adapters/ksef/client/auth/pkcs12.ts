@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { KsefConfigurationError } from '../http/errors.js';
+import { KsefConfigurationError } from '../../../../ports/ksef-errors.js';
 import type { KsefCredentials, SubjectIdentifierType } from './credentials.js';
 
 /**

@@ -1,5 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { KsefApiError, KsefConfigurationError } from '../http/errors.js';
+import { KsefApiError, KsefConfigurationError } from '../../../../ports/ksef-errors.js';
 import type { Timer } from '../http/rate-budget.js';
 
 export type PublicKeyUsage = 'KsefTokenEncryption' | 'SymmetricKeyEncryption';

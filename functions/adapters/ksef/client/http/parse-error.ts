@@ -1,5 +1,5 @@
-import type { KsefErrorDetail } from './errors.js';
-import { KsefApiError, KsefRateLimitError } from './errors.js';
+import type { KsefErrorDetail } from '../../../../ports/ksef-errors.js';
+import { KsefApiError, KsefRateLimitError } from '../../../../ports/ksef-errors.js';
 
 type Json = Record<string, unknown>;
 

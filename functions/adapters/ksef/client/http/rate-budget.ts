@@ -1,6 +1,6 @@
 import type { RateLimitGroup, RateLimitValues } from './rate-limit-groups.js';
 import { DEFAULT_RATE_LIMITS } from './rate-limit-groups.js';
-import { KsefRateBudgetExhaustedError } from './errors.js';
+import { KsefRateBudgetExhaustedError } from '../../../../ports/ksef-errors.js';
 
 export interface Timer {
   now(): number;

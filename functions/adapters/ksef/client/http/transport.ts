@@ -1,4 +1,4 @@
-import { KsefRateLimitError, KsefUnknownOutcomeError } from './errors.js';
+import { KsefRateLimitError, KsefUnknownOutcomeError } from '../../../../ports/ksef-errors.js';
 import { errorFromResponse } from './parse-error.js';
 import { rateLimitKey } from './rate-limit-groups.js';
 import type { RateBudget, Timer } from './rate-budget.js';

@@ -1,7 +1,7 @@
 import type { IncrementalSyncPackage, IncrementalSyncRequest, KsefInvoiceMetadata } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
 import { aesDecrypt, encryptionInfo, generateSymmetricKey, sha256Base64, type SymmetricKey } from '../crypto/primitives.js';
-import { KsefIntegrityError, KsefOperationFailedError } from '../http/errors.js';
+import { KsefIntegrityError, KsefOperationFailedError } from '../../../../ports/ksef-errors.js';
 import { must, type Schemas } from '../http/ksef-api.js';
 import { unpackArchive } from './unpack.js';
 

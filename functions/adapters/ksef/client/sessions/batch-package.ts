@@ -1,9 +1,7 @@
 import { gzipSync, zipSync } from 'fflate';
-import type { BatchInvoice } from '../../../../ports/ksef-gateway.js';
+import { BATCH_LIMITS, type BatchInvoice } from '../../../../ports/ksef-gateway.js';
 import { aesEncrypt, sha256Base64, toBytes, type SymmetricKey } from '../crypto/primitives.js';
 
-/** README §5: at most 50 parts of at most 100 MB (before encryption), 5 GB in all. */
-export const BATCH_LIMITS = { maxParts: 50, maxPartBytes: 100_000_000, maxPackageBytes: 5_000_000_000 } as const;
 
 export type CompressionType = 'Zip' | 'TarGz';
 

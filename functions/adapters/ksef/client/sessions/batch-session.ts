@@ -1,14 +1,11 @@
-import type { BatchFailureStage, BatchInvoice, BatchOptions, SentBatch } from '../../../../ports/ksef-gateway.js';
+import { BATCH_UPLOAD_WINDOW_PER_PART_MS, type BatchFailureStage, type BatchInvoice, type BatchOptions, type SentBatch } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
 import { encryptionInfo, generateSymmetricKey } from '../crypto/primitives.js';
-import { KsefApiError, KsefBatchSendError, KsefRateBudgetExhaustedError } from '../http/errors.js';
+import { KsefApiError, KsefBatchSendError, KsefRateBudgetExhaustedError } from '../../../../ports/ksef-errors.js';
 import { must } from '../http/ksef-api.js';
 import { buildBatchPackage, type BatchPackage } from './batch-package.js';
 import { FORM_CODES, type FormCodeName } from './form-codes.js';
 import { getSessionState } from './session-status.js';
-
-/** README §5: every part may be uploaded within 20 minutes a part from the open. */
-export const BATCH_UPLOAD_WINDOW_PER_PART_MS = 20 * 60_000;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function mapBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@ import type { OnlineSession } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
 import type { encryptInvoice } from '../crypto/primitives.js';
 import { encryptionInfo, generateSymmetricKey, type SymmetricKey } from '../crypto/primitives.js';
-import { KsefApiError, KsefConfigurationError, KsefUnknownOutcomeError } from '../http/errors.js';
+import { KsefApiError, KsefConfigurationError, KsefUnknownOutcomeError } from '../../../../ports/ksef-errors.js';
 import { must } from '../http/ksef-api.js';
 import { FORM_CODES, type FormCodeName } from './form-codes.js';
 import { getSessionState } from './session-status.js';

@@ -1,7 +1,7 @@
 import type { InvoiceToSend, SentInvoice } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
 import { encryptInvoice, type SymmetricKey } from '../crypto/primitives.js';
-import { KsefUnknownOutcomeError } from '../http/errors.js';
+import { KsefUnknownOutcomeError } from '../../../../ports/ksef-errors.js';
 import { postInvoice } from './online-session.js';
 import { findInvoiceByHash } from './session-status.js';
 

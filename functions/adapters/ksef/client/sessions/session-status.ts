@@ -1,6 +1,6 @@
 import type { KsefStatus, SessionInvoice, SessionState, XmlDocument } from '../../../../ports/ksef-gateway.js';
 import type { ClientContext } from '../client-context.js';
-import { KsefIntegrityError } from '../http/errors.js';
+import { KsefIntegrityError } from '../../../../ports/ksef-errors.js';
 import { must, type Schemas } from '../http/ksef-api.js';
 import { sha256Base64 } from '../crypto/primitives.js';
 

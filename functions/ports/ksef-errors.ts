@@ -1,5 +1,5 @@
-import { KsefJobError, NonRetryableError } from '../../../../domain/errors.js';
-import type { BatchFailureStage } from '../../../../ports/ksef-gateway.js';
+import { KsefJobError, NonRetryableError } from '../domain/errors.js';
+import type { BatchFailureStage } from './ksef-gateway.js';
 
 /** One KSeF error entry, whichever of the two error formats carried it. */
 export interface KsefErrorDetail {
