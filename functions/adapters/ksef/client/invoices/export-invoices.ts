@@ -9,7 +9,15 @@ export interface ExportOptions {
   readonly pollTimeoutMs?: number;
 }
 
-async function startExport(ctx: ClientContext, request: IncrementalSyncRequest, secret: SymmetricKey, signal?: AbortSignal): Promise<string> {
+/**
+ * KSeF takes at most 3 months per query (README §8.1) and a missing `to` means now, so a mark
+ * further back than that (a company that starts late, or a sync stopped for a season) is caught up
+ * in windows of this length instead of failing every run with a 400. 89 days is under any three
+ * calendar months, in UTC or in Warsaw.
+ */
+export const MAX_SYNC_WINDOW_MS = 89 * 86_400_000;
+
+async function startExport(ctx: ClientContext, request: IncrementalSyncRequest, to: string | undefined, secret: SymmetricKey, signal?: AbortSignal): Promise<string> {
   return ctx.keys.withKey('SymmetricKeyEncryption', (key) =>
     ctx.auth.authorized(async (headers) => {
       const { data } = await ctx.api.POST('/invoices/exports', {
@@ -19,7 +27,7 @@ async function startExport(ctx: ClientContext, request: IncrementalSyncRequest, 
           filters: {
             subjectType: request.subjectType,
             // HWM sync (README §8.3): PermanentStorage, restricted to the HWM, no `to`.
-            dateRange: { dateType: 'PermanentStorage', from: request.from, restrictToPermanentStorageHwmDate: true },
+            dateRange: { dateType: 'PermanentStorage', from: request.from, ...(to === undefined ? {} : { to }), restrictToPermanentStorageHwmDate: true },
           },
           onlyMetadata: false,
         },
@@ -61,17 +69,20 @@ async function downloadPackage(ctx: ClientContext, pkg: Schemas['InvoicePackage'
 /**
  * One incremental-sync step: export from the high-water mark, poll, download and decrypt the parts,
  * join them, unpack, and pair each `_metadata.json` entry with its `{ksefNumber}.xml`. `nextFrom` is
- * `lastPermanentStorageDate` while truncated, else `permanentStorageHwmDate` (README §8.3).
+ * `lastPermanentStorageDate` while truncated, else `permanentStorageHwmDate` (README §8.3). A mark
+ * more than 3 months back is caught up one window (MAX_SYNC_WINDOW_MS) per call.
  */
 export async function syncInvoices(ctx: ClientContext, request: IncrementalSyncRequest, options: ExportOptions = {}, signal?: AbortSignal): Promise<IncrementalSyncPackage> {
+  const fromMs = Date.parse(request.from);
+  const to = ctx.timer.now() - fromMs > MAX_SYNC_WINDOW_MS ? new Date(fromMs + MAX_SYNC_WINDOW_MS).toISOString() : undefined;
   const secret = generateSymmetricKey();
-  const referenceNumber = await startExport(ctx, request, secret, signal);
+  const referenceNumber = await startExport(ctx, request, to, secret, signal);
   const status = await waitForExport(ctx, referenceNumber, options, signal);
   // 420: `from` lies after the HWM, i.e. nothing new is complete yet.
   if (status.status.code === 420) return { invoices: [], nextFrom: request.from, isTruncated: false };
   if (status.status.code !== 200) throw new KsefOperationFailedError(referenceNumber, status.status);
   const pkg = status.package;
-  if (!pkg || pkg.parts.length === 0) return { invoices: [], nextFrom: pkg?.permanentStorageHwmDate ?? request.from, isTruncated: false };
+  if (!pkg || pkg.parts.length === 0) return untilWindowEnd({ invoices: [], nextFrom: pkg?.permanentStorageHwmDate ?? request.from, isTruncated: false }, to);
   const files = unpackArchive(await downloadPackage(ctx, pkg, secret, signal));
   const metadataFile = files['_metadata.json'];
   if (!metadataFile) throw new KsefIntegrityError(`export ${referenceNumber} has no _metadata.json`);
@@ -81,6 +92,15 @@ export async function syncInvoices(ctx: ClientContext, request: IncrementalSyncR
     if (!xml) throw new KsefIntegrityError(`export ${referenceNumber} lists ${m.ksefNumber} but holds no ${m.ksefNumber}.xml`);
     return { metadata: m, xml: Buffer.from(xml).toString('utf8') };
   });
-  const nextFrom = (pkg.isTruncated ? pkg.lastPermanentStorageDate : pkg.permanentStorageHwmDate) ?? pkg.lastPermanentStorageDate ?? request.from;
-  return { invoices, nextFrom, isTruncated: pkg.isTruncated };
+  if (pkg.isTruncated) return { invoices, nextFrom: pkg.lastPermanentStorageDate ?? request.from, isTruncated: true };
+  return untilWindowEnd({ invoices, nextFrom: pkg.permanentStorageHwmDate ?? pkg.lastPermanentStorageDate ?? request.from, isTruncated: false }, to);
+}
+
+/**
+ * A catch-up window is complete up to its end, or up to the HWM if that is earlier; when it is
+ * complete up to its end, more is waiting after it, so the caller is told to go on.
+ */
+function untilWindowEnd(pkg: IncrementalSyncPackage, to: string | undefined): IncrementalSyncPackage {
+  if (to === undefined || Date.parse(pkg.nextFrom) < Date.parse(to)) return pkg;
+  return { ...pkg, nextFrom: to, isTruncated: true };
 }
