@@ -10,6 +10,15 @@ export const setStatusRequestSchema = z.strictObject({
   status: z.enum(SET_STATUS_VALUES).meta({ description: 'Ready enables the schedule; OnHold disables it.' }),
 });
 
+/** POST /documents/{id}/release: what an admin decides for a Held invoice. */
+export const releaseDocumentRequestSchema = z.strictObject({
+  offlineMode: z.boolean().meta({
+    description:
+      'true: send it declared offline (offlineMode, offline24; it then needs the offline QR codes when handed over outside KSeF). ' +
+      'false: send it as a normal invoice anyway, accepting that KSeF marks it offline automatically because its issue date (P_1) is before the send day.',
+  }),
+});
+
 function issuesOf(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const field = issue.path.length === 0 ? ROOT_FIELD : issue.path.map(String).join('.');

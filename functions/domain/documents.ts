@@ -12,6 +12,7 @@ import { IllegalTransitionError } from './errors.js';
  *      └────releaseHeld──────────┘
  *   Sending may also go straight to Accepted/Rejected: a lost response reconciled by hash.
  *   Sending/Sent ──afterKsefCancellation (405/550)──▶ Pending, to be sent again; Rejected past the limit.
+ *   Sending ──afterFailedSend (5xx, lost response; proven absent)──▶ Pending again; Held past the limit.
  *   A 440 duplicate whose hash matches the original is Accepted with `duplicateOf` set.
  */
 
@@ -244,7 +245,8 @@ export function isKsefResendCode(code: number): boolean {
 
 /** How many times the document went back to Pending after KSeF cancelled it (from its history). */
 export function resendsAfterKsefCancellation(doc: Pick<OutgoingDocument, 'history'>): number {
-  return doc.history.filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(CANCELLED_NOTE) === true).length;
+  // Counted since the last resubmission: corrected content starts with a clean slate.
+  return historySinceResubmission(doc).filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(CANCELLED_NOTE) === true).length;
 }
 
 /**
@@ -269,6 +271,47 @@ export function afterKsefCancellation(
   return recordRejected(doc, { ...change, note: reason, rejection: { code, description, details: [...details, reason] } });
 }
 
+/**
+ * How many times an invoice whose send failed (5xx, lost response, a 4xx that is not a refusal of
+ * the invoice) and that was then proven absent from its closed session goes back to Pending before
+ * it is Held for an admin instead: the oldest Pending invoice is sent first, so one KSeF never takes
+ * would otherwise be the first of every run, and its history would grow by two entries a run.
+ */
+export const MAX_RETURNS_AFTER_FAILED_SEND = 3;
+
+/** Starts the history note of every return to Pending after a failed send: what the count reads. */
+const FAILED_SEND_NOTE = 'send failed';
+
+/**
+ * How many times the document went back to Pending after a failed send since it was last Held (an
+ * admin's release starts the count again).
+ */
+export function returnsAfterFailedSend(doc: Pick<OutgoingDocument, 'history'>): number {
+  const lastHeld = doc.history.findLastIndex((entry) => entry.status === 'Held');
+  return doc.history.slice(lastHeld + 1).filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(FAILED_SEND_NOTE) === true).length;
+}
+
+/**
+ * Sending the invoice failed with `reason`, and it is proven not in KSeF (absent from its closed
+ * session): back to Pending with the reason, up to `maxReturns` times since it was last Held; the
+ * next one is Held with the reason, so that the rest of the backlog is sent and an admin can look
+ * at it and release it.
+ */
+export function afterFailedSend(
+  doc: OutgoingDocument,
+  change: Change & { readonly reason: string; readonly sessionReferenceNumber: string; readonly maxReturns?: number },
+): OutgoingDocument {
+  const limit = change.maxReturns ?? MAX_RETURNS_AFTER_FAILED_SEND;
+  const returns = returnsAfterFailedSend(doc);
+  const what = `${FAILED_SEND_NOTE} (${change.reason}); it is not in session ${change.sessionReferenceNumber} (closed), so it never reached KSeF`;
+  const cleared = { sessionReferenceNumber: null, invoiceReferenceNumber: null };
+  if (returns < limit) {
+    return move(doc, ['Sending'], 'Pending', { ...change, note: `${what}; back to Pending (return ${returns + 1} of at most ${limit})` }, cleared);
+  }
+  const reason = `sending failed ${returns + 1} times in a row (last: ${change.reason}); it is not in KSeF. Held so that the other invoices are sent: check it, then release it`;
+  return move(doc, ['Sending'], 'Held', { ...change, note: reason }, { ...cleared, heldReason: reason });
+}
+
 /** Kept back instead of letting KSeF silently mark it offline; an admin decides. */
 export function holdOffline(doc: OutgoingDocument, change: Change & { readonly reason: string }): OutgoingDocument {
   return move(doc, ['Pending'], 'Held', { ...change, note: change.note ?? change.reason }, { heldReason: change.reason });
@@ -277,6 +320,98 @@ export function holdOffline(doc: OutgoingDocument, change: Change & { readonly r
 /** Back to Pending; `offlineMode` true sends it declared as offline (offline24). */
 export function releaseHeld(doc: OutgoingDocument, change: Change & { readonly offlineMode: boolean }): OutgoingDocument {
   return move(doc, ['Held'], 'Pending', change, { heldReason: null, offlineMode: change.offlineMode });
+}
+
+/* ---------- What an admin does with a document the system put aside ---------- */
+
+/** Start the history notes that `sendsDespiteOfflineMarking` and `resubmitRejected` read back. */
+const RELEASED_AS_OFFLINE_NOTE = 'released to be sent declared offline (offlineMode, offline24)';
+const RELEASED_AS_IS_NOTE = 'released to be sent as a normal invoice';
+const RESUBMITTED_NOTE = 'resubmitted after rejection';
+
+/**
+ * An admin's decision on a Held document (POST /documents/{id}/release). `offlineMode` true sends
+ * it declared offline (offline24); false sends it as a normal invoice, accepting that KSeF marks it
+ * offline on its own because its issue date is before the send date (README §12).
+ */
+export function releaseHeldByAdmin(doc: OutgoingDocument, change: Omit<Change, 'note'> & { readonly offlineMode: boolean }): OutgoingDocument {
+  const why = doc.heldReason === null ? '' : ` (held: ${doc.heldReason})`;
+  const note = change.offlineMode
+    ? `${RELEASED_AS_OFFLINE_NOTE}${why}`
+    : `${RELEASED_AS_IS_NOTE}, accepting that KSeF marks it offline automatically${why}`;
+  return releaseHeld(doc, { ...change, note });
+}
+
+/**
+ * True when an admin released the document to go as a normal invoice since it was last held (and
+ * its content has not been replaced since): the sender must send it, not hold it again.
+ */
+export function sendsDespiteOfflineMarking(doc: Pick<OutgoingDocument, 'history' | 'offlineMode'>): boolean {
+  if (doc.offlineMode) return false;
+  for (let i = doc.history.length - 1; i >= 0; i--) {
+    const entry = doc.history[i] as StatusChange;
+    if (entry.status === 'Held') return false;
+    if (entry.status !== 'Pending') continue;
+    if (entry.note?.startsWith(RESUBMITTED_NOTE) === true) return false;
+    if (entry.note?.startsWith(RELEASED_AS_IS_NOTE) === true) return true;
+  }
+  return false;
+}
+
+/** The corrected XML that replaces a Rejected document's content; the business key stays. */
+export interface ReplacementContent {
+  readonly fields: InvoiceFields;
+  readonly contentSha256: string;
+  readonly sizeBytes: number;
+  readonly xmlKey: string;
+}
+
+/** Why the same content as a Rejected document is refused (409): resending it would fail again. */
+export function rejectedSameContentMessage(doc: OutgoingDocument): string {
+  const why = doc.rejection === null ? '' : ` (${doc.rejection.code} ${doc.rejection.description})`;
+  return `Invoice ${doc.key.invoiceType} '${doc.key.invoiceNumber}' was rejected by KSeF${why} with exactly this content; correct the invoice and submit the corrected XML with the same number.`;
+}
+
+/**
+ * A Rejected invoice never got a KSeF number, so its number may be used again: corrected content
+ * replaces the document's, which goes back to Pending to be sent. Everything the rejected send left
+ * (references, rejection, offline decision) is cleared; the history keeps the rejection and says
+ * what it was, so the admin still sees why the first content failed.
+ */
+export function resubmitRejected(doc: OutgoingDocument, change: Omit<Change, 'note'> & { readonly content: ReplacementContent }): OutgoingDocument {
+  const { content } = change;
+  if (!sameBusinessKey(doc.key, businessKeyOf(content.fields))) {
+    throw new IllegalTransitionError(doc.status, 'Pending', `Document '${doc.id}' can be replaced only by an invoice with the same seller, type and number.`);
+  }
+  if (content.contentSha256 === doc.contentSha256) {
+    throw new IllegalTransitionError(doc.status, 'Pending', rejectedSameContentMessage(doc));
+  }
+  const rejected = doc.rejection === null ? 'rejected' : `rejected with ${doc.rejection.code} ${doc.rejection.description}`;
+  const note = `${RESUBMITTED_NOTE}: corrected content (SHA-256 ${content.contentSha256}) replaces the content ${rejected} (SHA-256 ${doc.contentSha256})`;
+  return move(doc, ['Rejected'], 'Pending', { at: change.at, by: change.by, note }, {
+    fields: content.fields,
+    contentSha256: content.contentSha256,
+    sizeBytes: content.sizeBytes,
+    xmlKey: content.xmlKey,
+    offlineMode: false,
+    heldReason: null,
+    sessionReferenceNumber: null,
+    invoiceReferenceNumber: null,
+    ksefNumber: null,
+    acquisitionDate: null,
+    duplicateOf: null,
+    rejection: null,
+    upoKey: null,
+  });
+}
+
+/** The history since the content was last replaced (all of it when it never was). */
+function historySinceResubmission(doc: Pick<OutgoingDocument, 'history'>): readonly StatusChange[] {
+  for (let i = doc.history.length - 1; i >= 0; i--) {
+    const entry = doc.history[i] as StatusChange;
+    if (entry.status === 'Pending' && entry.note?.startsWith(RESUBMITTED_NOTE) === true) return doc.history.slice(i + 1);
+  }
+  return doc.history;
 }
 
 /** Links the stored UPO; not a status change, so it leaves the history alone. */

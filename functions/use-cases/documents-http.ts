@@ -14,6 +14,7 @@ import {
   type ListFilter,
   type XmlBlob,
 } from './read-documents.js';
+import { releaseHeldDocument } from './release-held-document.js';
 import { submitDocument } from './submit-document.js';
 
 /*
@@ -21,7 +22,7 @@ import { submitDocument } from './submit-document.js';
  * (functions/api is the API's; these know nothing of API Gateway). Each takes the decoded request
  * parts and returns status, headers and body; errors are thrown as domain errors for the router's
  * problem+json mapping (ValidationError/SchemaValidationError 400, UnsupportedMediaTypeError 415,
- * PayloadTooLargeError 413, ConflictError 409, DocumentNotFoundError 404).
+ * PayloadTooLargeError 413, ConflictError 409, DocumentNotFoundError 404, VersionConflictError 412).
  */
 
 export interface HttpAnswer {
@@ -41,6 +42,20 @@ export async function postDocumentHttp(
   const result = await submitDocument(deps, { xml: request.body ?? '', contentType: request.contentType, companyNip: request.companyNip, actor: request.caller });
   const location = `/documents/${encodeURIComponent(result.document.id)}`;
   return { status: result.created ? 201 : 200, headers: { location }, body: detailsOf(result.document) };
+}
+
+/**
+ * POST /documents/{id}/release — body `{ "offlineMode": boolean }`, validated by the router.
+ * `expectedVersion` is the version the caller's If-Match named (the router checked it against the
+ * document it read; the write is conditional on it again).
+ */
+export async function releaseDocumentHttp(
+  deps: DocumentDeps,
+  request: { readonly id: string; readonly offlineMode: boolean; readonly caller: string; readonly expectedVersion?: number },
+): Promise<HttpAnswer> {
+  const { expectedVersion } = request;
+  const document = await releaseHeldDocument(deps, { id: request.id, offlineMode: request.offlineMode, actor: request.caller, ...(expectedVersion === undefined ? {} : { expectedVersion }) });
+  return { status: 200, headers: {}, body: detailsOf(document) };
 }
 
 /** GET /documents?status=&from=&to=&limit=&cursor= */

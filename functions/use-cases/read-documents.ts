@@ -123,7 +123,8 @@ export async function listLedger(deps: DocumentDeps, filter: Omit<ListFilter, 's
   return deps.ledger.list({ ...range(filter), limit: limitOf(filter.limit), cursor: filter.cursor ?? null });
 }
 
-async function requireDocument(deps: DocumentDeps, id: string): Promise<OutgoingDocument> {
+/** The document, or DocumentNotFoundError (404) for an unknown or malformed id. */
+export async function requireDocument(deps: Pick<DocumentDeps, 'documents'>, id: string): Promise<OutgoingDocument> {
   const doc = ID.test(id) ? await deps.documents.get(id) : undefined;
   if (doc === undefined) throw new DocumentNotFoundError('document', id);
   return doc;

@@ -1,6 +1,22 @@
 import { createHash } from 'node:crypto';
-import { keyTakenMessage, newOutgoingDocument, type OutgoingDocument } from '../domain/documents.js';
-import { ConflictError, PayloadTooLargeError, SchemaValidationError, UnsupportedMediaTypeError, ValidationError, type SchemaIssue } from '../domain/errors.js';
+import {
+  businessKeyOf,
+  keyTakenMessage,
+  newOutgoingDocument,
+  rejectedSameContentMessage,
+  resubmitRejected,
+  type InvoiceFields,
+  type OutgoingDocument,
+} from '../domain/documents.js';
+import {
+  ConflictError,
+  PayloadTooLargeError,
+  SchemaValidationError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  VersionConflictError,
+  type SchemaIssue,
+} from '../domain/errors.js';
 import { nipProblem } from '../domain/nip.js';
 import { documentBlobKeys } from '../ports/document-store.js';
 import type { SchemaVerdict } from '../ports/invoice-schema-validator.js';
@@ -11,6 +27,7 @@ import type { DocumentDeps } from './document-deps.js';
  * is well-formed, valid against the official XSD and issued by the company (seller NIP). Then the
  * XML is stored first (content-addressed, so a retry rewrites the same blob) and the document
  * second, through the repository's business-key claim: the same invoice again is the same document.
+ * Corrected content for a Rejected document replaces it (see submittedAgain).
  */
 
 export const ACCEPTED_INVOICE_MEDIA_TYPES = ['application/xml', 'text/xml'] as const;
@@ -30,6 +47,8 @@ export interface SubmitDocumentResult {
   readonly document: OutgoingDocument;
   /** False when the same invoice was already submitted: answer 200 with it, not 201. */
   readonly created: boolean;
+  /** True when corrected content replaced a Rejected document (200, the same document). */
+  readonly resubmitted?: boolean;
 }
 
 export async function submitDocument(deps: DocumentDeps, input: SubmitDocumentInput): Promise<SubmitDocumentResult> {
@@ -44,11 +63,8 @@ export async function submitDocument(deps: DocumentDeps, input: SubmitDocumentIn
 
   const contentSha256 = createHash('sha256').update(bytes).digest('base64');
   // Cheap answer for the common resubmission, before any write.
-  const known = await deps.documents.findByKey({ sellerNip: fields.sellerNip, invoiceType: fields.invoiceType, invoiceNumber: fields.invoiceNumber });
-  if (known) {
-    if (known.contentSha256 !== contentSha256) throw new ConflictError<OutgoingDocument>(keyTakenMessage(known.key), known);
-    return { document: known, created: false };
-  }
+  const known = await deps.documents.findByKey(businessKeyOf(fields));
+  if (known) return submittedAgain(deps, known, { fields, contentSha256, bytes, actor: input.actor });
   const xmlKey = documentBlobKeys.outgoingXml(contentSha256);
   await deps.blobs.put(xmlKey, bytes);
   const document = newOutgoingDocument({
@@ -61,6 +77,47 @@ export async function submitDocument(deps: DocumentDeps, input: SubmitDocumentIn
     at: deps.clock.now().toISOString(),
   });
   return deps.documents.create(document);
+}
+
+interface Submission {
+  readonly fields: InvoiceFields;
+  readonly contentSha256: string;
+  readonly bytes: Uint8Array;
+  readonly actor: string;
+}
+
+/** Conditional writes that lose to a concurrent change are tried again on what is stored then. */
+const RESUBMIT_ATTEMPTS = 3;
+
+/**
+ * The business key is taken. Same content: that document (200), unless it was Rejected; different
+ * content: 409, unless it was Rejected, whose number never got a KSeF number and may be used again:
+ * then the corrected content replaces it and it goes back to Pending (200, the same document id).
+ *
+ * The same content as a Rejected document is a 409, not a re-send: KSeF refused exactly these bytes
+ * (schema, semantics, size …) and would refuse them again, and POST /documents must stay safe to
+ * repeat — a script that re-submits its invoices must never make the system send one again.
+ */
+async function submittedAgain(deps: DocumentDeps, stored: OutgoingDocument, submission: Submission): Promise<SubmitDocumentResult> {
+  let known = stored;
+  for (let attempt = 1; ; attempt++) {
+    if (known.contentSha256 === submission.contentSha256) {
+      if (known.status === 'Rejected') throw new ConflictError<OutgoingDocument>(rejectedSameContentMessage(known), known);
+      return { document: known, created: false };
+    }
+    if (known.status !== 'Rejected') throw new ConflictError<OutgoingDocument>(keyTakenMessage(known.key), known);
+    const xmlKey = documentBlobKeys.outgoingXml(submission.contentSha256);
+    // The XML first: the document must never point at a blob that is not there.
+    await deps.blobs.put(xmlKey, submission.bytes);
+    const content = { fields: submission.fields, contentSha256: submission.contentSha256, sizeBytes: submission.bytes.byteLength, xmlKey };
+    const next = resubmitRejected(known, { at: deps.clock.now().toISOString(), by: submission.actor, content });
+    try {
+      return { document: await deps.documents.update(next, known.version), created: false, resubmitted: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= RESUBMIT_ATTEMPTS) throw error;
+      known = (await deps.documents.get(known.id)) ?? known;
+    }
+  }
 }
 
 function checkMediaType(contentType: string | undefined): void {

@@ -1,5 +1,5 @@
 import { MAX_INVOICE_BYTES } from '../../use-cases/submit-document.js';
-import { json, operation, param, xml, XML_MEDIA_TYPE, type Json } from './operations.js';
+import { body, json, operation, param, xml, XML_MEDIA_TYPE, type Json } from './operations.js';
 
 const tagged = { tags: ['documents'] };
 const pageParams = [param('IssuedFrom'), param('IssuedTo'), param('Limit'), param('Cursor')];
@@ -20,7 +20,11 @@ export function documentPaths(): Json {
         { ...tagged, requestBody: invoiceBody },
         {
           201: json('DocumentDetails', 'Stored, Pending; the send-documents queue sends it.', ['Location']),
-          200: json('DocumentDetails', 'The same invoice was submitted before: that document, never a second one.', ['Location']),
+          200: json(
+            'DocumentDetails',
+            'The same invoice was submitted before: that document, never a second one. Or the invoice number belongs to a Rejected document (it never got a KSeF number) and this corrected content replaced it: the same document, Pending again with the new content and hash, its history keeping the rejection.',
+            ['Location'],
+          ),
         },
         [409, 415],
       ),
@@ -34,8 +38,20 @@ export function documentPaths(): Json {
     '/documents/{id}': {
       parameters: [param('DocumentId')],
       get: operation('getDocument', 'The document: status, KSeF number, acquisition date, rejection, references and the history of its status changes.', tagged, {
-        200: json('DocumentDetails', 'The document.'),
+        200: json('DocumentDetails', 'The document; the ETag is its version, for If-Match on POST /documents/{id}/release.', ['ETag']),
       }, [404]),
+    },
+    '/documents/{id}/release': {
+      parameters: [param('DocumentId')],
+      post: operation(
+        'releaseDocument',
+        'Release a Held invoice (send-documents held it because KSeF would mark it offline: its issue date is before the send day). ' +
+          'offlineMode true: it is sent declared offline (offline24). offlineMode false: it is sent as a normal invoice anyway, and KSeF marks it offline automatically. ' +
+          'It goes back to Pending; the history records who released it and how.',
+        { ...tagged, parameters: [param('IfMatch')], requestBody: body('ReleaseDocumentRequest', ['application/json']) },
+        { 200: json('DocumentDetails', 'Released: the document, Pending, as GET /documents/{id} returns it.', ['ETag']) },
+        [404, 409, 412],
+      ),
     },
     '/documents/{id}/xml': {
       parameters: [param('DocumentId')],

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DOCUMENT_STATUSES, INVOICE_TYPES, LEDGER_DIRECTIONS, LEDGER_FLAGS } from '../../domain/documents.js';
+import { releaseDocumentRequestSchema } from '../request-schemas.js';
 
 /*
  * What the documents endpoints answer (use-cases/read-documents.ts), for the OpenAPI document.
@@ -13,7 +14,8 @@ const ksefDate = z.string().meta({ description: 'ISO-8601 as KSeF reports it.' }
 const nip = z.string().regex(/^\d{10}$/);
 
 export const documentStatusSchema = z.enum(DOCUMENT_STATUSES).meta({
-  description: 'Pending → Sending → Sent → Accepted | Rejected; Held when KSeF would mark it offline.',
+  description:
+    'Pending → Sending → Sent → Accepted | Rejected; Held when KSeF would mark it offline (POST /documents/{id}/release sends it on); a Rejected invoice submitted again with corrected content is Pending again.',
 });
 
 const buyerSchema = z.strictObject({
@@ -126,6 +128,7 @@ export const ledgerRowSchema = z.strictObject({
 const nextCursor = z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' });
 
 export const DOCUMENT_SCHEMAS = {
+  ReleaseDocumentRequest: releaseDocumentRequestSchema,
   DocumentStatus: documentStatusSchema,
   DocumentDetails: documentDetailsSchema,
   DocumentSummary: documentSummarySchema,

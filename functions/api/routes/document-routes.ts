@@ -11,14 +11,19 @@ import {
   listIncomingHttp,
   listLedgerHttp,
   postDocumentHttp,
+  releaseDocumentHttp,
   type HttpAnswer,
   type QueryParams,
 } from '../../use-cases/documents-http.js';
+import type { DocumentDetails } from '../../use-cases/read-documents.js';
 import type { ApiDocumentDeps } from '../api-deps.js';
-import { bytesResponse, jsonResponse, type ApiResult } from '../http-response.js';
+import { bytesResponse, etagOf, jsonResponse, type ApiResult } from '../http-response.js';
+import { ifMatchOf, versionMatching } from '../if-match.js';
+import { readJsonObject } from '../json-body.js';
 import { ApiProblem } from '../problem.js';
 import { readQuery } from '../query.js';
-import type { Route } from '../route.js';
+import { parseRequest, releaseDocumentRequestSchema } from '../request-schemas.js';
+import type { Route, RouteRequest } from '../route.js';
 import { requireDocuments } from './configured.js';
 
 /*
@@ -46,6 +51,20 @@ function withExistingLocation(error: unknown): never {
     throw new ApiProblem('conflict', error instanceof Error ? error.message : 'Conflict.', { headers: { location: `/documents/${encodeURIComponent(existing.id)}` } }, { cause: error });
   }
   throw error;
+}
+
+/** A document card with its version as the ETag, for If-Match on the changes that take one. */
+function cardAnswer(result: HttpAnswer): ApiResult {
+  const { version } = result.body as DocumentDetails;
+  return jsonResponse(result.status, result.body, { ...result.headers, etag: etagOf(version) });
+}
+
+/** The version an optional If-Match pins the change to (412 when it is not the current one). */
+async function optionalExpectedVersion(request: RouteRequest, documents: ApiDocumentDeps, id: string): Promise<number | undefined> {
+  const header = ifMatchOf(request.event);
+  if (header === undefined) return undefined;
+  const current = (await getDocumentHttp(documents, id)).body as DocumentDetails;
+  return versionMatching(header, current.version);
 }
 
 type ListMapping = (deps: ApiDocumentDeps, query: QueryParams) => Promise<HttpAnswer>;
@@ -86,7 +105,27 @@ export const documentRoutes: readonly Route[] = [
     },
   },
   listRoute('/documents', listDocumentsHttp),
-  readRoute('/documents/{id}', 'id', getDocumentHttp),
+  {
+    method: 'GET',
+    path: '/documents/{id}',
+    async handle(request) {
+      readQuery(request.event, []);
+      return cardAnswer(await getDocumentHttp(requireDocuments(request.deps), request.param('id')));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/documents/{id}/release',
+    async handle(request) {
+      readQuery(request.event, []);
+      const documents = requireDocuments(request.deps);
+      const id = request.param('id');
+      const { offlineMode } = parseRequest(releaseDocumentRequestSchema, readJsonObject(request.event));
+      const expectedVersion = await optionalExpectedVersion(request, documents, id);
+      const release = { id, offlineMode, caller: request.caller, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+      return cardAnswer(await releaseDocumentHttp(documents, release));
+    },
+  },
   readRoute('/documents/{id}/xml', 'id', getDocumentXmlHttp),
   readRoute('/documents/{id}/upo', 'id', getDocumentUpoHttp),
   listRoute('/incoming-documents', listIncomingHttp),
