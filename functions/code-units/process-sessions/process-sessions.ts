@@ -122,8 +122,14 @@ async function recordOutcome(
     if (sent !== doc) await updateDocument(deps.documents, doc, sent);
     return false;
   }
-  if (code === 200 && invoice.ksefNumber) {
-    await updateDocument(deps.documents, doc, recordAccepted(sent, { ...change(), ksefNumber: invoice.ksefNumber, acquisitionDate: invoice.acquisitionDate ?? clock.now().toISOString(), invoiceReferenceNumber: invoice.referenceNumber }));
+  if (code === 200) {
+    // The acquisition date is the legal date of receipt (README §8): never made up, asked again next run.
+    if (!invoice.ksefNumber || !invoice.acquisitionDate) {
+      counters.stillProcessing++;
+      if (sent !== doc) await updateDocument(deps.documents, doc, sent);
+      return false;
+    }
+    await updateDocument(deps.documents, doc, recordAccepted(sent, { ...change(), ksefNumber: invoice.ksefNumber, acquisitionDate: invoice.acquisitionDate, invoiceReferenceNumber: invoice.referenceNumber }));
     counters.accepted++;
     return true;
   }
