@@ -19,12 +19,18 @@ export const releaseDocumentRequestSchema = z.strictObject({
   }),
 });
 
-function issuesOf(error: z.ZodError): FieldIssue[] {
+/** The value at `path` in the parsed body; zod leaves `issue.input` out unless told to report it. */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), body);
+}
+
+function issuesOf(error: z.ZodError, body: unknown): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const field = issue.path.length === 0 ? ROOT_FIELD : issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: key.slice(0, 100), reason: 'is not a known field' }));
     if (issue.code === 'invalid_value') return [{ field, reason: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ field, reason: 'is required' }];
+    if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) return [{ field, reason: 'is required' }];
+    if (issue.code === 'invalid_type') return [{ field, reason: `must be ${issue.expected === 'boolean' ? 'true or false' : `a ${issue.expected}`}` }];
     return [{ field, reason: issue.message }];
   });
 }
@@ -32,6 +38,6 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
 /** Parses `body` with `schema`; a 400 naming every bad field otherwise. */
 export function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw new ValidationError(issuesOf(result.error));
+  if (!result.success) throw new ValidationError(issuesOf(result.error, body));
   return result.data;
 }
