@@ -13,7 +13,9 @@ import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code
 import type { DocumentRepository } from '../../ports/document-repository.js';
 import type { KsefGateway, SessionInvoice, SessionState } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import { KsefApiError } from '../../ports/ksef-errors.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
+import { finishRun, forEachSession, isRateLimited } from './session-by-session.js';
 import { updateDocument } from './update-document.js';
 
 export interface ProcessSessionsDeps {
@@ -49,6 +51,8 @@ const BY = 'process-sessions';
  * details. An invoice at 100/150 stays Sent and is polled again next run; it is never resent.
  * One KSeF cancelled (405/550, "retry") goes back to Pending to be sent again, a bounded number of times.
  * Documents of an online session still in Sending belong to send-documents (it may be sending them now).
+ * One session failing does not hold up the others (see forEachSession); the run still ends in Error
+ * when a failure is not transient, so that the admin hears of it.
  */
 export function createProcessSessionsCodeUnit(deps: ProcessSessionsDeps): CodeUnit {
   return { id: 'process-sessions', run: (context) => runProcessSessions(deps, context) };
@@ -59,11 +63,11 @@ async function runProcessSessions(deps: ProcessSessionsDeps, context: CodeUnitCo
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
   const counters: Counters = { accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, returnedToPending: 0, sessionsSettled: 0 };
   const unsettled = (await deps.sessions.listUnfinished()).filter((record) => !record.settled && record.referenceNumber !== null);
-  for (const record of unsettled) {
-    if (!budget.hasTime()) break;
+  const outcome = await forEachSession(BY, unsettled, budget, async (record) => {
     await pollSession(deps, clock, budget.signal, record, counters);
-  }
-  return { counters: { ...counters } };
+    return 'next';
+  });
+  return finishRun(BY, { ...counters }, outcome);
 }
 
 async function pollSession(deps: ProcessSessionsDeps, clock: Clock, signal: AbortSignal, record: KsefSessionRecord, counters: Counters): Promise<void> {
@@ -133,7 +137,13 @@ async function recordOutcome(
     counters.accepted++;
     return true;
   }
-  if (code === 440 && (await isOurOriginal(deps.ksef, signal, doc, invoice))) {
+  const original = code === 440 ? await compareWithOriginal(deps.ksef, signal, doc, invoice) : null;
+  if (original === 'not-now') {
+    counters.stillProcessing++;
+    if (sent !== doc) await updateDocument(deps.documents, doc, sent);
+    return false;
+  }
+  if (original === 'same') {
     const ext = invoice.status.extensions ?? {};
     await updateDocument(
       deps.documents,
@@ -180,10 +190,17 @@ function outOfEndedBatch(deps: ProcessSessionsDeps, change: { at: string; by: st
  * A 440 names the original's KSeF number but not its hash (ksef-api #790): download the original
  * and compare its SHA-256 with this document's. Same bytes → the same invoice, sent before (e.g. a
  * batch whose outcome was unknown). Different bytes → a genuine clash of invoice numbers: a rejection.
+ * 'not-now' when KSeF cannot give the original yet (400/21165, README §8.2) or the download limit
+ * (64 an hour, §9) is spent: the document stays as it is and is compared on a later run.
  */
-async function isOurOriginal(ksef: KsefGateway, signal: AbortSignal, doc: OutgoingDocument, invoice: SessionInvoice): Promise<boolean> {
+async function compareWithOriginal(ksef: KsefGateway, signal: AbortSignal, doc: OutgoingDocument, invoice: SessionInvoice): Promise<'same' | 'different' | 'not-now'> {
   const original = invoice.status.extensions?.['originalKsefNumber'];
-  if (typeof original !== 'string' || original === '') return false;
-  const downloaded = await ksef.downloadInvoice(original, signal);
-  return (downloaded.hash ?? ksef.invoiceHash(downloaded.xml)) === doc.contentSha256;
+  if (typeof original !== 'string' || original === '') return 'different';
+  try {
+    const downloaded = await ksef.downloadInvoice(original, signal);
+    return (downloaded.hash ?? ksef.invoiceHash(downloaded.xml)) === doc.contentSha256 ? 'same' : 'different';
+  } catch (error) {
+    if (isRateLimited(error) || (error instanceof KsefApiError && error.hasCode(21165))) return 'not-now';
+    throw error;
+  }
 }

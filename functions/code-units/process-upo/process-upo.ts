@@ -6,6 +6,7 @@ import type { DocumentRepository } from '../../ports/document-repository.js';
 import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
 import type { KsefGateway } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import { finishRun, forEachSession } from '../process-sessions/session-by-session.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
 
 export interface ProcessUpoDeps {
@@ -18,6 +19,8 @@ export interface ProcessUpoDeps {
   readonly config?: { readonly safetyMarginMs?: number };
 }
 
+const BY = 'process-upo';
+
 interface Counters {
   upoStored: number;
   sessionUpoStored: number;
@@ -28,6 +31,7 @@ interface Counters {
  * every page of the UPO of every processed session (status 200), and links each invoice UPO to its
  * document. Idempotent: the store is write-once by key (the same bytes again are a no-op), a key
  * already holding a UPO is linked as it is, and a session is marked done only when all is stored.
+ * One session failing does not hold up the others (see forEachSession).
  */
 export function createProcessUpoCodeUnit(deps: ProcessUpoDeps): CodeUnit {
   return { id: 'process-upo', run: (context) => runProcessUpo(deps, context) };
@@ -37,12 +41,12 @@ async function runProcessUpo(deps: ProcessUpoDeps, context: CodeUnitContext): Pr
   const clock = deps.clock ?? context.clock;
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
   const counters: Counters = { upoStored: 0, sessionUpoStored: 0 };
-  for (const record of await deps.sessions.listUnfinished()) {
-    if (!budget.hasTime()) break;
-    if (record.referenceNumber === null) continue;
+  const withReference = (await deps.sessions.listUnfinished()).filter((record) => record.referenceNumber !== null);
+  const outcome = await forEachSession(BY, withReference, budget, async (record) => {
     await storeSessionUpos(deps, clock, budget.signal, record, counters);
-  }
-  return { counters: { ...counters } };
+    return 'next';
+  });
+  return finishRun(BY, { ...counters }, outcome);
 }
 
 async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, signal: AbortSignal, record: KsefSessionRecord, counters: Counters): Promise<void> {
