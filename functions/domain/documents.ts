@@ -283,12 +283,13 @@ export const MAX_RETURNS_AFTER_FAILED_SEND = 3;
 const FAILED_SEND_NOTE = 'send failed';
 
 /**
- * How many times the document went back to Pending after a failed send since it was last Held (an
- * admin's release starts the count again).
+ * How many times the document went back to Pending after a failed send since it was last Held or
+ * resubmitted (an admin's release or corrected content starts the count again).
  */
 export function returnsAfterFailedSend(doc: Pick<OutgoingDocument, 'history'>): number {
-  const lastHeld = doc.history.findLastIndex((entry) => entry.status === 'Held');
-  return doc.history.slice(lastHeld + 1).filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(FAILED_SEND_NOTE) === true).length;
+  const history = historySinceResubmission(doc);
+  const lastHeld = history.findLastIndex((entry) => entry.status === 'Held');
+  return history.slice(lastHeld + 1).filter((entry) => entry.status === 'Pending' && entry.note?.startsWith(FAILED_SEND_NOTE) === true).length;
 }
 
 /**

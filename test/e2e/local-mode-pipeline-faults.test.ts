@@ -110,7 +110,8 @@ describe('the KSeF pipeline of local mode under faults, with KSeF outside local 
 
   it('the next send runs meet 503s, a 429 storm and lost responses, and leave every invoice sent exactly once', async () => {
     // Act: one fault after another, each on the invoice sends of a run of its own.
-    sim.faults.set({ serverErrors: { count: 2, status: 503, match: SEND_PATH } });
+    // Three invoices in a row meet 503 (two POSTs each: the client looks for the hash between them), so the run stops sending.
+    sim.faults.set({ serverErrors: { count: 6, status: 503, match: SEND_PATH } });
     const afterServerErrors = await runNow('send-documents');
     const serverErrorsLeft = sim.faults.current.serverErrors;
     sim.faults.set({ tooManyRequests: { count: 4, retryAfterSeconds: 2, match: SEND_PATH } });
@@ -123,7 +124,9 @@ describe('the KSeF pipeline of local mode under faults, with KSeF outside local 
     const rest: RunRow[] = [];
     for (let round = 0; round < 3 && ((await statuses()).Sent ?? 0) < 50; round++) rest.push(await runNow('send-documents'));
     // Assess
-    expect([afterServerErrors, afterStorm, afterLosses, ...rest].map((row) => row.status)).toEqual([afterServerErrors, afterStorm, afterLosses, ...rest].map(() => 'Success'));
+    // 5xx on an invoice send is not a refusal: the run records everything, then ends in Error for on-call.
+    expect(afterServerErrors).toMatchObject({ status: 'Error', errorMessage: expect.stringContaining('503') });
+    expect([afterStorm, afterLosses, ...rest].map((row) => row.status)).toEqual([afterStorm, afterLosses, ...rest].map(() => 'Success'));
     expect([serverErrorsLeft, stormLeft, lossesLeft]).toEqual([undefined, undefined, undefined]);
     expect(afterLosses.counters?.reconciled).toBeGreaterThanOrEqual(2);
     expect(await statuses()).toEqual({ Sent: 50 });
@@ -136,7 +139,7 @@ describe('the KSeF pipeline of local mode under faults, with KSeF outside local 
     // Assess
     expect(await statuses()).toEqual({ Sent: 50 });
     const sendRuns = await pipeline.listAll('/queues/send-documents/runs');
-    expect(sendRuns.filter((row) => row.status === 'Error')).toHaveLength(1);
+    expect(sendRuns.filter((row) => row.status === 'Error')).toHaveLength(2);
   });
 
   it('invoices stuck at 150 for ten minutes and 5xx on the polls keep process-sessions polling across runs, never resending', async () => {
@@ -180,7 +183,7 @@ describe('the KSeF pipeline of local mode under faults, with KSeF outside local 
     expect(held.size).toBe(50);
     expect(new Set(cards.map((card) => sim.state.invoicesByKsefNumber.get(card.ksefNumber as string)?.invoiceHash))).toEqual(new Set(cards.map((card) => card.contentSha256)));
     expect(ledger.map((row) => row.ksefNumber).sort()).toEqual(cards.map((card) => card.ksefNumber).sort());
-    expect(runs.filter((row) => row.status === 'Error').map((row) => row.codeUnit)).toEqual(['send-documents']);
+    expect(runs.filter((row) => row.status === 'Error').map((row) => row.codeUnit)).toEqual(['send-documents', 'send-documents']);
     for (const card of cards) {
       const upoReply = await pipeline.call('GET', `/documents/${encodeURIComponent(card.id as string)}/upo`);
       expect(upoReply.status).toBe(200);

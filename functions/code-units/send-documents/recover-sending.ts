@@ -1,6 +1,7 @@
-import { recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
+import { afterFailedSend, recordSent, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import { BATCH_LIMITS, BATCH_UPLOAD_WINDOW_PER_PART_MS, type SessionInvoice } from '../../ports/ksef-gateway.js';
+import type { SendFailure } from './ksef-errors.js';
 import { patchSession } from './send-batch.js';
 import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
 
@@ -14,9 +15,15 @@ import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
  * - batch session: see recoverBatch. KSeF processes a batch only after its close (README §5), and
  *   send-batch records the reference before any part goes up, so the record tells what can have
  *   happened.
- * `skipSession` is the session this run is sending into right now.
+ * `skipSession` is the session this run is sending into right now. `failures` are what this run
+ * saw when it sent them (by document id), for the history and the bound on returns to Pending.
  */
-export async function recoverSending(run: SendRun, sending: readonly OutgoingDocument[], skipSession?: string): Promise<void> {
+export async function recoverSending(
+  run: SendRun,
+  sending: readonly OutgoingDocument[],
+  skipSession?: string,
+  failures: ReadonlyMap<string, SendFailure> = new Map(),
+): Promise<void> {
   const bySession = new Map<string, OutgoingDocument[]>();
   for (const doc of sending) {
     const ref = doc.sessionReferenceNumber;
@@ -27,11 +34,17 @@ export async function recoverSending(run: SendRun, sending: readonly OutgoingDoc
     if (!run.budget.hasTime()) return;
     const record = await run.deps.sessions.get(ref);
     if (record?.kind === 'Batch') await recoverBatch(run, record, docs);
-    else await recoverOnline(run, ref, record, docs);
+    else await recoverOnline(run, ref, record, docs, failures);
   }
 }
 
-async function recoverOnline(run: SendRun, ref: string, record: KsefSessionRecord | undefined, docs: readonly OutgoingDocument[]): Promise<void> {
+async function recoverOnline(
+  run: SendRun,
+  ref: string,
+  record: KsefSessionRecord | undefined,
+  docs: readonly OutgoingDocument[],
+  failures: ReadonlyMap<string, SendFailure>,
+): Promise<void> {
   const { ksef, sessions } = run.deps;
   const signal = run.budget.signal;
   const state = await ksef.getSessionState(ref, signal);
@@ -44,10 +57,30 @@ async function recoverOnline(run: SendRun, ref: string, record: KsefSessionRecor
       const next = recordSent(doc, { ...changeAt(run, 'found in the session by its hash after an unknown outcome'), sessionReferenceNumber: ref, invoiceReferenceNumber: found.referenceNumber });
       if (await updateIfUnchanged(run, doc, next)) run.counters.reconciled++;
     } else {
-      const next = returnToPending(doc, changeAt(run, `not in session ${ref} (closed): it never reached KSeF`));
-      if (await updateIfUnchanged(run, doc, next)) run.counters.returnedToPending++;
+      await returnAbsent(run, ref, doc, failures.get(doc.id));
     }
   }
+}
+
+/**
+ * A document proven absent from its closed online session. When its send failed for a reason of its
+ * own (not "not now"), the return is counted and bounded (afterFailedSend) and the admin hears of it
+ * through the run's error; otherwise it simply goes back to Pending, with the reason when known.
+ */
+async function returnAbsent(run: SendRun, ref: string, doc: OutgoingDocument, failure: SendFailure | undefined): Promise<void> {
+  if (failure?.kind !== 'invoice') {
+    const why = failure ? ` (${failure.reason})` : '';
+    const next = returnToPending(doc, changeAt(run, `not in session ${ref} (closed): it never reached KSeF${why}`));
+    if (await updateIfUnchanged(run, doc, next)) run.counters.returnedToPending++;
+    return;
+  }
+  const next = afterFailedSend(doc, { ...changeAt(run), reason: failure.reason, sessionReferenceNumber: ref });
+  const stored = await updateIfUnchanged(run, doc, next);
+  if (stored === null) return;
+  if (stored.status === 'Held') run.counters.heldAfterFailures++;
+  else run.counters.returnedToPending++;
+  const outcome = stored.status === 'Held' ? 'Held for an admin after repeated failures' : 'back to Pending';
+  run.problems.push(`invoice '${doc.key.invoiceNumber}' (${doc.id}) could not be sent: ${failure.reason}; ${outcome}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { holdOffline, planSending, warsawDay, wouldBeMarkedOffline, type OutgoingDocument } from '../../domain/documents.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import { findOriginals, listAllByStatus } from './document-lists.js';
+import { SendFailuresError } from './send-failures-error.js';
 import { recoverSending } from './recover-sending.js';
 import { RunBudget } from './run-budget.js';
 import { sendBatch } from './send-batch.js';
@@ -15,7 +16,9 @@ export { DEFAULT_SEND_DOCUMENTS_CONFIG, type SendDocumentsConfig, type OfflinePo
  * send-documents: sends Pending sales invoices to KSeF, in order (a correcting invoice only after
  * its original has a KSeF number), through an online session for a few and a batch session for a
  * backlog (see `batchThreshold`), after reconciling whatever an earlier run left in Sending.
- * Counters: sent, reconciled, heldOffline, failed, sessionsOpened, batches, returnedToPending.
+ * Counters: sent, reconciled, heldOffline, failed, sessionsOpened, batches, returnedToPending,
+ * heldAfterFailures. A run in which invoices failed for a reason other than KSeF refusing them
+ * (5xx, lost response, a refused session) records everything, then fails with SendFailuresError.
  */
 export function createSendDocumentsCodeUnit(deps: SendDocumentsDeps): CodeUnit {
   const config: SendDocumentsConfig = { ...DEFAULT_SEND_DOCUMENTS_CONFIG, ...deps.config };
@@ -32,7 +35,8 @@ async function runSendDocuments(deps: SendDocumentsDeps, config: SendDocumentsCo
     clock: deps.clock ?? context.clock,
     budget: new RunBudget(context, config.safetyMarginMs),
     runId: context.runId,
-    counters: { sent: 0, reconciled: 0, heldOffline: 0, failed: 0, sessionsOpened: 0, batches: 0, returnedToPending: 0 },
+    counters: { sent: 0, reconciled: 0, heldOffline: 0, failed: 0, sessionsOpened: 0, batches: 0, returnedToPending: 0, heldAfterFailures: 0 },
+    problems: [],
   };
   const sending = await listAllByStatus(deps.documents, 'Sending');
   // Nothing to do costs two queries and no KSeF request (the gateway logs in on first use).
@@ -54,7 +58,10 @@ async function runSendDocuments(deps: SendDocumentsDeps, config: SendDocumentsCo
   } else if (sendable.length > 0 && run.budget.hasTime()) {
     await sendOnline(run, sendable.slice(0, config.maxOnlineInvoices));
   }
-  return { counters: { ...run.counters, waitingForOriginal: plan.waiting.length } };
+  const counters = { ...run.counters, waitingForOriginal: plan.waiting.length };
+  // Everything is recorded by now; failing the run is how the job queue retries and tells on-call.
+  if (run.problems.length > 0) throw new SendFailuresError(run.problems, counters);
+  return { counters };
 }
 
 /**

@@ -1,15 +1,23 @@
 import { moveToSending, recordRejected, recordSent, type OutgoingDocument } from '../../domain/documents.js';
 import { recoverSending } from './recover-sending.js';
-import { isInvoiceRefusal, refusalOf } from './ksef-errors.js';
+import { classifySendFailure, isInvoiceRefusal, refusalOf, type SendFailure } from './ksef-errors.js';
 import { changeAt, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
+
+/**
+ * After this many invoices in a row fail with an unknown outcome, KSeF itself is in trouble rather
+ * than one invoice: the run stops sending instead of trying the whole backlog.
+ */
+const MAX_FAILURES_IN_A_ROW = 3;
 
 /**
  * Sends `docs` one by one through one online session. For each: the intent (Sending, with the
  * session reference and, through the document, its hash) is stored conditionally BEFORE the POST;
- * the invoice reference after it. The client sends at most once and reconciles a lost response by
- * hash; whatever still has an unknown outcome stays in Sending and is reconciled once the session is
- * closed. Stops at the time budget, or at the first failure that is not about one invoice (429 after
- * the client's waits, lost response, 5xx): the rest waits for the next run.
+ * the invoice reference after it. The client POSTs each invoice once and reconciles a lost response
+ * by hash; whatever still has an unknown outcome stays in Sending and is reconciled once the session
+ * is closed (afterFailedSend: back to Pending with the reason, Held past a limit). A failure of one
+ * invoice (5xx, lost response) does not stop the others: each has its own hash, so nothing can be
+ * confused with it. The run stops at the time budget, at a 429 it would not wait out, at a refusal
+ * of the session, or after MAX_FAILURES_IN_A_ROW failures in a row: the rest waits for the next run.
  */
 export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]): Promise<void> {
   const { ksef, sessions, documents } = run.deps;
@@ -33,6 +41,8 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
     version: 1,
   });
   const unknown: OutgoingDocument[] = [];
+  const failures = new Map<string, SendFailure>();
+  let inARow = 0;
   for (const doc of docs) {
     if (!run.budget.hasTime()) break;
     const xml = await readXml(run, doc);
@@ -48,9 +58,14 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
         await documents.update(recordRejected(intent, { ...changeAt(run, 'refused on send'), rejection: refusalOf(error) }), intent.version);
         continue;
       }
+      const failure = classifySendFailure(error, signal);
       unknown.push(intent);
-      break;
+      failures.set(intent.id, failure);
+      if (failure.kind === 'session') run.problems.push(`KSeF refused session ${ref} while sending invoice '${intent.key.invoiceNumber}': ${failure.reason}`);
+      if (failure.kind !== 'invoice' || ++inARow >= MAX_FAILURES_IN_A_ROW) break;
+      continue;
     }
+    inARow = 0;
     const next = recordSent(intent, { ...changeAt(run, sent.reconciled ? 'response lost; found in the session by its hash' : undefined), sessionReferenceNumber: ref, invoiceReferenceNumber: sent.invoiceReferenceNumber });
     await documents.update(next, intent.version);
     if (sent.reconciled) run.counters.reconciled++;
@@ -61,5 +76,14 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
   const closedAt = run.clock.now().toISOString();
   await sessions.update({ ...record, closedAt, updatedAt: closedAt }, record.version);
   // Closed now, so the session's invoice list is final for what was in doubt.
-  if (unknown.length > 0 && run.budget.hasTime()) await recoverSending(run, unknown);
+  if (unknown.length > 0 && run.budget.hasTime()) await recoverSending(run, unknown, undefined, failures);
+  else reportUnrecovered(run, unknown, failures);
+}
+
+/** Failed invoices this run had no time to reconcile: the next run does, but the admin hears of it now. */
+function reportUnrecovered(run: SendRun, unknown: readonly OutgoingDocument[], failures: ReadonlyMap<string, SendFailure>): void {
+  for (const doc of unknown) {
+    const failure = failures.get(doc.id);
+    if (failure?.kind === 'invoice') run.problems.push(`invoice '${doc.key.invoiceNumber}' (${doc.id}): ${failure.reason}; left in Sending to be reconciled by the next run`);
+  }
 }

@@ -26,6 +26,8 @@ export interface SendCounters {
   sessionsOpened: number;
   batches: number;
   returnedToPending: number;
+  /** Held for an admin after too many failed sends (see afterFailedSend). */
+  heldAfterFailures: number;
 }
 
 /** What one run of send-documents works with. */
@@ -36,6 +38,11 @@ export interface SendRun {
   readonly budget: RunBudget;
   readonly runId: string;
   readonly counters: SendCounters;
+  /**
+   * What went wrong in a way the on-call admin must hear about (not a refusal of one invoice, which
+   * is recorded on it, nor "not now"). The run records everything, then fails with these.
+   */
+  readonly problems: string[];
 }
 
 export const BY = 'send-documents';
