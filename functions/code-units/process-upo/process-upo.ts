@@ -4,9 +4,9 @@ import type { Clock } from '../../ports/clock.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
 import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
-import type { KsefGateway } from '../../ports/ksef-gateway.js';
+import type { KsefGateway, XmlDocument } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
-import { finishRun, forEachSession } from '../process-sessions/session-by-session.js';
+import { finishRun, forEachSession, isRateLimited } from '../process-sessions/session-by-session.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
 
 export interface ProcessUpoDeps {
@@ -24,6 +24,8 @@ const BY = 'process-upo';
 interface Counters {
   upoStored: number;
   sessionUpoStored: number;
+  /** UPOs left for a later run because KSeF's rate limit or the run's time ran out (shown only when some were). */
+  upoPostponed: number;
 }
 
 /**
@@ -31,7 +33,9 @@ interface Counters {
  * every page of the UPO of every processed session (status 200), and links each invoice UPO to its
  * document. Idempotent: the store is write-once by key (the same bytes again are a no-op), a key
  * already holding a UPO is linked as it is, and a session is marked done only when all is stored.
- * One session failing does not hold up the others (see forEachSession).
+ * One session failing does not hold up the others (see forEachSession). A session of 10,000 invoices
+ * needs 10,000 UPO downloads (1,200 an hour, README §9): the run stops at its time budget or at KSeF's
+ * rate limit, ends in Success counting what it left (`upoPostponed`), and the next run goes on.
  */
 export function createProcessUpoCodeUnit(deps: ProcessUpoDeps): CodeUnit {
   return { id: 'process-upo', run: (context) => runProcessUpo(deps, context) };
@@ -40,28 +44,40 @@ export function createProcessUpoCodeUnit(deps: ProcessUpoDeps): CodeUnit {
 async function runProcessUpo(deps: ProcessUpoDeps, context: CodeUnitContext): Promise<CodeUnitResult> {
   const clock = deps.clock ?? context.clock;
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
-  const counters: Counters = { upoStored: 0, sessionUpoStored: 0 };
+  const counters: Counters = { upoStored: 0, sessionUpoStored: 0, upoPostponed: 0 };
   const withReference = (await deps.sessions.listUnfinished()).filter((record) => record.referenceNumber !== null);
-  const outcome = await forEachSession(BY, withReference, budget, async (record) => {
-    await storeSessionUpos(deps, clock, budget.signal, record, counters);
-    return 'next';
-  });
-  return finishRun(BY, { ...counters }, outcome);
+  const outcome = await forEachSession(BY, withReference, budget, (record) => storeSessionUpos(deps, clock, budget, record, counters));
+  const { upoPostponed, ...always } = counters;
+  return finishRun(BY, { ...always, ...(upoPostponed > 0 ? { upoPostponed } : {}) }, outcome);
 }
 
-async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, signal: AbortSignal, record: KsefSessionRecord, counters: Counters): Promise<void> {
+/** 'stop' when KSeF's rate limit or the run's time ran out: the rest waits for the next run. */
+async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, budget: RunBudget, record: KsefSessionRecord, counters: Counters): Promise<'next' | 'stop'> {
   const ref = record.referenceNumber as string;
+  const { signal } = budget;
   let invoiceUposDone = record.settled;
+  let stopped = false;
   for (const id of record.documentIds) {
     const doc = await deps.documents.get(id);
     if (doc === undefined || doc.sessionReferenceNumber !== ref || doc.status !== 'Accepted' || doc.upoKey !== null) continue;
-    const xml = await invoiceUpo(deps, signal, ref, doc);
-    if (xml === null) continue;
-    const key = documentBlobKeys.invoiceUpo(doc.ksefNumber as string);
-    await putOnce(deps.store, key, xml);
-    await deps.documents.update(attachUpo(doc, key, clock.now().toISOString()), doc.version);
-    counters.upoStored++;
+    stopped ||= !budget.hasTime();
+    if (!stopped) {
+      try {
+        const xml = await invoiceUpo(deps, signal, ref, doc);
+        if (xml === null) continue;
+        const key = documentBlobKeys.invoiceUpo(doc.ksefNumber as string);
+        await putOnce(deps.store, key, xml);
+        await deps.documents.update(attachUpo(doc, key, clock.now().toISOString()), doc.version);
+        counters.upoStored++;
+        continue;
+      } catch (error) {
+        if (!isRateLimited(error) && budget.hasTime()) throw error;
+        stopped = true;
+      }
+    }
+    counters.upoPostponed++;
   }
+  if (stopped) return 'stop';
   // Re-read: a document accepted after the loop above must not be missed.
   if (invoiceUposDone) {
     const docs = await Promise.all(record.documentIds.map((id) => deps.documents.get(id)));
@@ -69,7 +85,14 @@ async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, signal: Abor
   }
   let upoPages = record.upoPages;
   if (record.settled && record.status?.code === 200 && upoPages === null) {
-    const pages = await deps.ksef.downloadSessionUpo(ref, signal);
+    if (!budget.hasTime()) return postponeSessionUpo(counters);
+    let pages: XmlDocument[];
+    try {
+      pages = await deps.ksef.downloadSessionUpo(ref, signal);
+    } catch (error) {
+      if (!isRateLimited(error) && budget.hasTime()) throw error;
+      return postponeSessionUpo(counters);
+    }
     for (const [index, page] of pages.entries()) await putOnce(deps.store, documentBlobKeys.sessionUpo(ref, index + 1), Buffer.from(page.xml, 'utf8'));
     if (pages.length > 0) {
       upoPages = pages.length;
@@ -79,6 +102,7 @@ async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, signal: Abor
   if (upoPages !== record.upoPages || invoiceUposDone !== record.invoiceUposDone) {
     await deps.sessions.update({ ...record, upoPages, invoiceUposDone, updatedAt: clock.now().toISOString() }, record.version);
   }
+  return 'next';
 }
 
 /**
@@ -104,4 +128,9 @@ async function putOnce(store: DocumentStore, key: string, content: Uint8Array): 
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
   }
+}
+
+function postponeSessionUpo(counters: Counters): 'stop' {
+  counters.upoPostponed++;
+  return 'stop';
 }

@@ -4,6 +4,7 @@ import { createSendDocumentsCodeUnit } from '../../../functions/code-units/send-
 import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
 import type { KsefGateway } from '../../../functions/ports/ksef-gateway.js';
 import { makeInvoiceXml } from '../../helpers/fa3-invoice-factory.js';
+import { overriding } from './gateway-override.js';
 import { makeWorld, startSimulator, today, VirtualTime } from './outgoing-harness.js';
 
 const time = new VirtualTime();
@@ -19,16 +20,10 @@ afterAll(async () => {
 
 /** The same gateway, but its session invoice lists say 200 with a KSeF number and no acquisitionDate while `hide` is true. */
 function withoutAcquisitionDates(ksef: KsefGateway, hide: () => boolean): KsefGateway {
-  return new Proxy(ksef, {
-    get(target, property) {
-      if (property === 'listSessionInvoices') {
-        return async (...args: Parameters<KsefGateway['listSessionInvoices']>) => {
-          const invoices = await target.listSessionInvoices(...args);
-          return hide() ? invoices.map((invoice) => ({ ...invoice, acquisitionDate: null })) : invoices;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  return overriding(ksef, {
+    listSessionInvoices: async (...args) => {
+      const invoices = await ksef.listSessionInvoices(...args);
+      return hide() ? invoices.map((invoice) => ({ ...invoice, acquisitionDate: null })) : invoices;
     },
   });
 }
