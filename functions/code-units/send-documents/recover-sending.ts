@@ -2,8 +2,7 @@ import { afterFailedSend, recordSent, returnToPending, type OutgoingDocument } f
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import { BATCH_LIMITS, BATCH_UPLOAD_WINDOW_PER_PART_MS, type SessionInvoice } from '../../ports/ksef-gateway.js';
 import type { SendFailure } from './ksef-errors.js';
-import { patchSession } from './send-batch.js';
-import { changeAt, updateIfUnchanged, type SendRun } from './send-run.js';
+import { changeAt, patchSession, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * Documents an earlier run left in Sending: the intent was stored, then the process died, the
@@ -45,11 +44,15 @@ async function recoverOnline(
   docs: readonly OutgoingDocument[],
   failures: ReadonlyMap<string, SendFailure>,
 ): Promise<void> {
-  const { ksef, sessions } = run.deps;
+  const { ksef } = run.deps;
   const signal = run.budget.signal;
   const state = await ksef.getSessionState(ref, signal);
   if (state.status.code === 100) await ksef.closeOnlineSession(ref, signal);
-  if (record && record.closedAt === null) await sessions.update({ ...record, closedAt: run.clock.now().toISOString(), updatedAt: run.clock.now().toISOString() }, record.version);
+  if (record && record.closedAt === null) {
+    const at = run.clock.now().toISOString();
+    // process-sessions rewrites an unsettled record on every poll, so this write re-reads on a conflict.
+    await patchSession(run, record, (current) => (current.closedAt !== null ? null : { ...current, closedAt: at, updatedAt: at }));
+  }
   const inKsef = new Map<string, SessionInvoice>((await ksef.listSessionInvoices(ref, {}, signal)).map((invoice) => [invoice.invoiceHash, invoice]));
   for (const doc of docs) {
     const found = inKsef.get(doc.contentSha256);

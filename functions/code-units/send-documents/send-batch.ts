@@ -1,9 +1,8 @@
 import { KsefApiError, KsefBatchSendError } from '../../ports/ksef-errors.js';
 import { moveToSending, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
-import { VersionConflictError } from '../../domain/errors.js';
 import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
-import { changeAt, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
+import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * Sends `docs` as one batch session. KSeF names the session only when it opens, inside the
@@ -98,26 +97,5 @@ function failureNote(stage: Exclude<BatchFailureStage, 'close-unknown'>, ref: st
       return `batch session ${ref ?? ''} was opened but not closed (${reason}); KSeF processes a batch only after its close, so it cancels this one (440)`;
     case 'close-refused':
       return `KSeF refused to close batch session ${ref ?? ''} (${reason}); nothing of it is processed`;
-  }
-}
-
-/**
- * Writes `change(current)` to a session record, re-reading it after a version conflict (e.g.
- * process-sessions polled the session meanwhile) and applying the change again. `change` returns
- * null when the record as it now stands needs nothing from this writer; so does `patchSession`.
- */
-export async function patchSession(run: SendRun, record: KsefSessionRecord, change: (current: KsefSessionRecord) => KsefSessionRecord | null): Promise<KsefSessionRecord | null> {
-  let current = record;
-  for (let attempt = 1; ; attempt++) {
-    const next = change(current);
-    if (next === null) return null;
-    try {
-      return await run.deps.sessions.update(next, current.version);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
-      const fresh = await run.deps.sessions.get(record.id);
-      if (fresh === undefined) throw error;
-      current = fresh;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { moveToSending, recordRejected, recordSent, type OutgoingDocument } from '../../domain/documents.js';
 import { recoverSending } from './recover-sending.js';
 import { classifySendFailure, isInvoiceRefusal, refusalOf, type SendFailure } from './ksef-errors.js';
-import { changeAt, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
+import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * After this many invoices in a row fail with an unknown outcome, KSeF itself is in trouble rather
@@ -74,7 +74,8 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
   if (run.budget.signal.aborted) return;
   await ksef.closeOnlineSession(ref, signal);
   const closedAt = run.clock.now().toISOString();
-  await sessions.update({ ...record, closedAt, updatedAt: closedAt }, record.version);
+  // process-sessions may have polled (and so rewritten) the open session meanwhile: re-read on a conflict.
+  await patchSession(run, record, (current) => (current.closedAt !== null ? null : { ...current, closedAt, updatedAt: closedAt }));
   // Closed now, so the session's invoice list is final for what was in doubt.
   if (unknown.length > 0 && run.budget.hasTime()) await recoverSending(run, unknown, undefined, failures);
   else reportUnrecovered(run, unknown, failures);

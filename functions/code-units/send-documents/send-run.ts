@@ -4,7 +4,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
 import type { DocumentStore } from '../../ports/document-store.js';
 import type { KsefGateway } from '../../ports/ksef-gateway.js';
-import type { KsefSessionRepository } from '../../ports/ksef-session-repository.js';
+import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import type { RunBudget } from './run-budget.js';
 import type { SendDocumentsConfig } from './send-config.js';
 
@@ -66,4 +66,25 @@ export async function readXml(run: SendRun, doc: OutgoingDocument): Promise<Uint
   const xml = await run.deps.store.get(doc.xmlKey);
   if (xml === undefined) throw new StorageError(`The XML of document '${doc.id}' is missing from the document store (${doc.xmlKey}).`);
   return xml;
+}
+
+/**
+ * Writes `change(current)` to a session record, re-reading it after a version conflict (e.g.
+ * process-sessions polled the session meanwhile) and applying the change again. `change` returns
+ * null when the record as it now stands needs nothing from this writer; so does `patchSession`.
+ */
+export async function patchSession(run: SendRun, record: KsefSessionRecord, change: (current: KsefSessionRecord) => KsefSessionRecord | null): Promise<KsefSessionRecord | null> {
+  let current = record;
+  for (let attempt = 1; ; attempt++) {
+    const next = change(current);
+    if (next === null) return null;
+    try {
+      return await run.deps.sessions.update(next, current.version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+      const fresh = await run.deps.sessions.get(record.id);
+      if (fresh === undefined) throw error;
+      current = fresh;
+    }
+  }
 }

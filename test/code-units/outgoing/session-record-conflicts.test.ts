@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessSessionsCodeUnit } from '../../../functions/code-units/process-sessions/process-sessions.js';
+import { createSendDocumentsCodeUnit } from '../../../functions/code-units/send-documents/send-documents.js';
+import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
+import type { DocumentRepository } from '../../../functions/ports/document-repository.js';
+import type { KsefGateway } from '../../../functions/ports/ksef-gateway.js';
+import { makeInvoiceXml } from '../../helpers/fa3-invoice-factory.js';
+import { heldBySimulator, makeWorld, startSimulator, today, VirtualTime, type World } from './outgoing-harness.js';
+
+/*
+ * process-sessions rewrites every unsettled session record on each poll, open online sessions
+ * included. A send run that writes the same record (to record the close) must not fail for that.
+ */
+
+const time = new VirtualTime();
+let sim: KsefSimulator;
+let prefix = 0;
+
+beforeAll(async () => {
+  sim = await startSimulator(time);
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+function numbers(count: number): string[] {
+  const p = ++prefix;
+  return Array.from({ length: count }, (_, i) => `SC/${p}/${i + 1}`);
+}
+
+function sender(world: World, ksef: KsefGateway, documents: DocumentRepository = world.documents) {
+  return createSendDocumentsCodeUnit({ documents, store: world.store, sessions: world.sessions, ksef, config: { batchThreshold: 10 } });
+}
+
+function poller(world: World) {
+  return createProcessSessionsCodeUnit({ documents: world.documents, sessions: world.sessions, ksef: world.newGateway() });
+}
+
+describe('session records written by send-documents and process-sessions at once', () => {
+  it('a process-sessions run in the middle of an online send does not make the send run fail when it records the close', async () => {
+    // Prepare: process-sessions polls the open session just before the 2nd invoice goes out.
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(3);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    const ksef = world.newGateway();
+    const original = ksef.sendInvoice.bind(ksef);
+    let sends = 0;
+    let versionAfterPoll = 0;
+    ksef.sendInvoice = async (ref, invoice, signal) => {
+      if (++sends === 2) {
+        await sim.settle();
+        await poller(world).run(world.context());
+        versionAfterPoll = (await world.sessions.get(ref))?.version ?? 0;
+      }
+      return original(ref, invoice, signal);
+    };
+    // Act
+    const result = await sender(world, ksef).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(versionAfterPoll).toBeGreaterThan(1);
+    expect(result.counters).toMatchObject({ sent: 3, failed: 0, sessionsOpened: 1 });
+    const [session] = await world.sessions.listUnfinished();
+    expect(session).toMatchObject({ kind: 'Online', closedAt: expect.any(String) });
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+
+  it('a process-sessions run while recovery closes an open session left by a dead run does not make the recovery fail', async () => {
+    // Prepare: a run dies after KSeF took the 2nd invoice, leaving it in Sending and its session open.
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const invoiceNumbers = numbers(3);
+    for (const number of invoiceNumbers) await world.submit(makeInvoiceXml({ number, issueDate: today(time) }));
+    let sentRecords = 0;
+    const dying: DocumentRepository = {
+      create: (d) => world.documents.create(d),
+      get: (id) => world.documents.get(id),
+      findByKey: (k) => world.documents.findByKey(k),
+      list: (q) => world.documents.list(q),
+      update: async (next, version) => {
+        if (next.status === 'Sent' && ++sentRecords === 2) throw new Error('the process died');
+        return world.documents.update(next, version);
+      },
+    };
+    await expect(sender(world, world.newGateway(), dying).run(world.context())).rejects.toThrow('the process died');
+    // The next run's recovery meets a process-sessions poll just before it closes that session.
+    const ksef = world.newGateway();
+    const close = ksef.closeOnlineSession.bind(ksef);
+    let polled = false;
+    ksef.closeOnlineSession = async (ref, signal) => {
+      if (!polled) {
+        polled = true;
+        await sim.settle();
+        await poller(world).run(world.context());
+      }
+      return close(ref, signal);
+    };
+    // Act
+    const result = await sender(world, ksef).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(polled).toBe(true);
+    expect(result.counters).toMatchObject({ reconciled: 1, sent: 1 });
+    const sessions = await world.sessions.listUnfinished();
+    expect(sessions.filter((s) => s.kind === 'Online' && s.closedAt === null)).toEqual([]);
+    for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
+  });
+});
