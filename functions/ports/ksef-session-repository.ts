@@ -34,17 +34,24 @@ export interface KsefSessionRecord {
   readonly settled: boolean;
   /** Pages of the session UPO stored; null until stored. */
   readonly upoPages: number | null;
-  /** Every Accepted document of the session has its invoice UPO. */
+  /** Every Accepted document of the session has its invoice UPO, or a recorded reason why it has none. */
   readonly invoiceUposDone: boolean;
   readonly updatedAt: string;
   readonly version: number;
 }
 
-/** Nothing is left to poll or download: settled, and the UPOs stored (there is a session UPO only at 200). */
+/**
+ * Nothing is left to poll or download: settled, every Accepted document has its UPO (or a recorded
+ * reason why it has none), and at 200 the session UPO is stored (there is one only at 200). A session
+ * that failed as a whole (e.g. 445, every invoice a 440 duplicate) may still hold Accepted documents,
+ * reconciled with their originals, whose UPOs are fetched from the originals' sessions. A batch that
+ * never got a reference took nothing into KSeF.
+ */
 export function isSessionFinished(record: KsefSessionRecord): boolean {
   if (!record.settled) return false;
-  if (record.status?.code !== 200) return true;
-  return record.upoPages !== null && record.invoiceUposDone;
+  if (record.referenceNumber === null) return true;
+  if (!record.invoiceUposDone) return false;
+  return record.status?.code !== 200 || record.upoPages !== null;
 }
 
 export interface KsefSessionRepository {

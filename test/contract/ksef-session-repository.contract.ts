@@ -61,10 +61,13 @@ export function ksefSessionRepositoryContract(adapterName: string, makeRepositor
     });
 
     it('lists only unfinished sessions, oldest first, and drops one once it is settled with its UPOs stored', async () => {
+      // A failed session (445) is unfinished while its Accepted documents (440 duplicates) wait for their UPOs.
       // Prepare
       await repo.create(makeSessionRecord('b', { openedAt: '2026-02-02T09:00:00.000Z' }));
       const a = await repo.create(makeSessionRecord('a', { openedAt: '2026-02-02T10:00:00.000Z' }));
-      await repo.create(makeSessionRecord('c', { openedAt: '2026-02-02T08:00:00.000Z', settled: true, status: { code: 445, description: 'no valid invoices' } }));
+      await repo.create(makeSessionRecord('c', { openedAt: '2026-02-02T08:00:00.000Z', settled: true, status: { code: 445, description: 'no valid invoices' }, invoiceUposDone: true }));
+      await repo.create(makeSessionRecord('e', { openedAt: '2026-02-02T08:30:00.000Z', settled: true, status: { code: 445, description: 'no valid invoices' } }));
+      await repo.create(makeSessionRecord('f', { openedAt: '2026-02-02T06:00:00.000Z', referenceNumber: null, settled: true, status: { code: 0, description: 'never opened' } }));
       const d = await repo.create(makeSessionRecord('d', { openedAt: '2026-02-02T07:00:00.000Z', settled: true, status: { code: 200, description: 'ok' } }));
       // Act
       const before = (await repo.listUnfinished()).map((r) => r.id);
@@ -72,8 +75,8 @@ export function ksefSessionRepositoryContract(adapterName: string, makeRepositor
       await repo.update({ ...d, upoPages: 1 }, d.version);
       const after = (await repo.listUnfinished()).map((r) => r.id);
       // Assess
-      expect(before).toEqual(['d', 'b', 'a']);
-      expect(after).toEqual(['d', 'b']);
+      expect(before).toEqual(['d', 'e', 'b', 'a']);
+      expect(after).toEqual(['d', 'e', 'b']);
       expect(await repo.get('a')).toMatchObject({ upoPages: 1, settled: true, version: 2 });
     });
   });

@@ -4,10 +4,12 @@ import type { Clock } from '../../ports/clock.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
 import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
+import { KsefApiError } from '../../ports/ksef-errors.js';
 import type { KsefGateway, XmlDocument } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { finishRun, forEachSession, isRateLimited } from '../process-sessions/session-by-session.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
+import { noUpoReason, recordNoUpo } from './no-upo.js';
 
 export interface ProcessUpoDeps {
   readonly documents: DocumentRepository;
@@ -26,6 +28,8 @@ interface Counters {
   sessionUpoStored: number;
   /** UPOs left for a later run because KSeF's rate limit or the run's time ran out (shown only when some were). */
   upoPostponed: number;
+  /** Accepted documents found to have no UPO to fetch, with the reason in their history (shown only when some were). */
+  upoUnavailable: number;
 }
 
 /**
@@ -44,11 +48,11 @@ export function createProcessUpoCodeUnit(deps: ProcessUpoDeps): CodeUnit {
 async function runProcessUpo(deps: ProcessUpoDeps, context: CodeUnitContext): Promise<CodeUnitResult> {
   const clock = deps.clock ?? context.clock;
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
-  const counters: Counters = { upoStored: 0, sessionUpoStored: 0, upoPostponed: 0 };
+  const counters: Counters = { upoStored: 0, sessionUpoStored: 0, upoPostponed: 0, upoUnavailable: 0 };
   const withReference = (await deps.sessions.listUnfinished()).filter((record) => record.referenceNumber !== null);
   const outcome = await forEachSession(BY, withReference, budget, (record) => storeSessionUpos(deps, clock, budget, record, counters));
-  const { upoPostponed, ...always } = counters;
-  return finishRun(BY, { ...always, ...(upoPostponed > 0 ? { upoPostponed } : {}) }, outcome);
+  const { upoPostponed, upoUnavailable, ...always } = counters;
+  return finishRun(BY, { ...always, ...(upoPostponed > 0 ? { upoPostponed } : {}), ...(upoUnavailable > 0 ? { upoUnavailable } : {}) }, outcome);
 }
 
 /** 'stop' when KSeF's rate limit or the run's time ran out: the rest waits for the next run. */
@@ -59,12 +63,17 @@ async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, budget: RunB
   let stopped = false;
   for (const id of record.documentIds) {
     const doc = await deps.documents.get(id);
-    if (doc === undefined || doc.sessionReferenceNumber !== ref || doc.status !== 'Accepted' || doc.upoKey !== null) continue;
+    if (!waitsForUpo(doc, ref)) continue;
     stopped ||= !budget.hasTime();
     if (!stopped) {
       try {
-        const xml = await invoiceUpo(deps, signal, ref, doc);
-        if (xml === null) continue;
+        const upo = await invoiceUpo(deps, signal, ref, doc);
+        if (typeof upo === 'string') {
+          await deps.documents.update(recordNoUpo(doc, { at: clock.now().toISOString(), by: BY, reason: upo }), doc.version);
+          counters.upoUnavailable++;
+          continue;
+        }
+        const xml = Buffer.from(upo.xml, 'utf8');
         const key = documentBlobKeys.invoiceUpo(doc.ksefNumber as string);
         await putOnce(deps.store, key, xml);
         await deps.documents.update(attachUpo(doc, key, clock.now().toISOString()), doc.version);
@@ -81,7 +90,7 @@ async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, budget: RunB
   // Re-read: a document accepted after the loop above must not be missed.
   if (invoiceUposDone) {
     const docs = await Promise.all(record.documentIds.map((id) => deps.documents.get(id)));
-    invoiceUposDone = docs.every((doc) => doc === undefined || doc.sessionReferenceNumber !== ref || doc.status !== 'Accepted' || doc.upoKey !== null || doc.duplicateOf !== null);
+    invoiceUposDone = docs.every((doc) => !waitsForUpo(doc, ref));
   }
   let upoPages = record.upoPages;
   if (record.settled && record.status?.code === 200 && upoPages === null) {
@@ -105,20 +114,34 @@ async function storeSessionUpos(deps: ProcessUpoDeps, clock: Clock, budget: RunB
   return 'next';
 }
 
+/** An Accepted document of this session with neither its UPO nor a recorded reason why it has none. */
+function waitsForUpo(doc: OutgoingDocument | undefined, ref: string): doc is OutgoingDocument {
+  return doc !== undefined && doc.sessionReferenceNumber === ref && doc.status === 'Accepted' && doc.upoKey === null && noUpoReason(doc) === null;
+}
+
 /**
- * The invoice's own UPO. A document accepted as a duplicate (440) has the KSeF number of an earlier
- * submission, whose UPO lives in that submission's session: found there by hash when it is known.
+ * The invoice's own UPO, or why there is none. A document accepted as a duplicate (440) has the
+ * KSeF number of an earlier submission, whose UPO lives in that submission's session (named in the
+ * 440's extensions): found there by hash. A session KSeF does not name, or that does not hold the
+ * original (ksef-api #450: wrong for batch duplicates), leaves the document without a UPO.
  */
-async function invoiceUpo(deps: ProcessUpoDeps, signal: AbortSignal, ref: string, doc: OutgoingDocument): Promise<Uint8Array | null> {
-  if (doc.duplicateOf !== null) {
-    const originalSession = doc.duplicateOf.sessionReferenceNumber;
-    if (originalSession === null) return null;
-    const original = await deps.ksef.findInvoiceByHash(originalSession, doc.contentSha256, signal);
-    if (original === undefined) return null;
-    return Buffer.from((await deps.ksef.downloadInvoiceUpo(originalSession, original.referenceNumber, signal)).xml, 'utf8');
+async function invoiceUpo(deps: ProcessUpoDeps, signal: AbortSignal, ref: string, doc: OutgoingDocument): Promise<XmlDocument | string> {
+  if (doc.duplicateOf === null) {
+    if (doc.invoiceReferenceNumber === null) return 'it was accepted without an invoice reference number, which the UPO download needs';
+    return deps.ksef.downloadInvoiceUpo(ref, doc.invoiceReferenceNumber, signal);
   }
-  if (doc.invoiceReferenceNumber === null) return null;
-  return Buffer.from((await deps.ksef.downloadInvoiceUpo(ref, doc.invoiceReferenceNumber, signal)).xml, 'utf8');
+  const { ksefNumber, sessionReferenceNumber: originalSession } = doc.duplicateOf;
+  const what = `KSeF took it as a duplicate (440) of ${ksefNumber}, whose UPO is in the session of the original`;
+  if (originalSession === null) return `${what}, and KSeF did not name that session`;
+  let original;
+  try {
+    original = await deps.ksef.findInvoiceByHash(originalSession, doc.contentSha256, signal);
+  } catch (error) {
+    if (error instanceof KsefApiError && error.status >= 400 && error.status < 500 && !isRateLimited(error)) return `${what} ${originalSession}, which KSeF refuses to show: ${error.message}`;
+    throw error;
+  }
+  if (original?.ksefNumber !== ksefNumber) return `${what} ${originalSession}, which holds no invoice with this content and KSeF number`;
+  return deps.ksef.downloadInvoiceUpo(originalSession, original.referenceNumber, signal);
 }
 
 /** A UPO fetched again may differ in bytes (e.g. a newer signature); the one stored first stays. */
