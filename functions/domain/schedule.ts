@@ -174,7 +174,10 @@ function pushIntoWindow(recurrence: Recurrence, zone: IANAZone, candidate: numbe
  * The candidate after a run that ended at `after`: elapsed minutes, or for whole days the same
  * wall-clock time N local days later, anchored on the window's starting time when there is one.
  */
-function candidateAfter(recurrence: Recurrence, zone: IANAZone, after: number): number {
+function candidateAfter(recurrence: Recurrence, zone: IANAZone, runEnd: number): number {
+  // Schedules have minute precision (see atExpression): measured from the minute the run ended in,
+  // so that the seconds a run takes do not push every next run into the following minute.
+  const after = Math.floor(runEnd / MINUTE_MS) * MINUTE_MS;
   const minutes = recurrence.minutesBetweenRuns;
   if (minutes <= 0 || !Number.isInteger(minutes)) throw new RangeError(`minutesBetweenRuns must be a positive integer, got ${minutes}.`);
   if (minutes % DAY_MINUTES !== 0) return after + minutes * MINUTE_MS;
@@ -209,9 +212,10 @@ export function computeNextRun(settings: RecurrenceSettings, after: Date): Date 
   return firstRunFrom(settings, zone, candidate);
 }
 
-/** The first run when an entry is set Ready at `now`: max(now, earliestStartAt) pushed into the window. */
+/** The first run when an entry is set Ready at `now`: max(now, earliestStartAt) pushed into the window, on a whole minute. */
 export function computeInitialRun(settings: RecurrenceSettings, now: Date): Date | null {
-  return firstRunFrom(settings, zoneOf(settings.timeZone), instantOf(now, 'now'));
+  // Rounded up to a whole minute, as the schedule fires it: the card then shows the real time.
+  return firstRunFrom(settings, zoneOf(settings.timeZone), Math.ceil(instantOf(now, 'now') / MINUTE_MS) * MINUTE_MS);
 }
 
 /**

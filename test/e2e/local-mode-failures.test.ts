@@ -119,11 +119,12 @@ describe('a failing queue in local mode, through HTTP and the e-mail outbox', ()
       ['retry', 2, 'Error'],
       ['retry', 3, 'Error'],
     ]);
-    expect(attempts[0]?.scheduledFor).toBe(START.toISOString());
+    // Set Ready at 09:00:20, the first run is due when its schedule can fire: the next whole minute.
+    expect(attempts[0]?.scheduledFor).toBe('2026-11-25T09:01:00.000Z');
     expect(msBetween(attempts[0]?.finishedAt, attempts[1]?.scheduledFor)).toBe(45_000);
     expect(msBetween(attempts[1]?.finishedAt, attempts[2]?.scheduledFor)).toBe(90_000);
     // Then Error, with the restart at the next hourly slot after the last failure and the schedule enabled for it.
-    const restartAt = new Date(Date.parse(attempts[2]?.finishedAt) + 60 * 60_000).toISOString();
+    const restartAt = new Date(Math.floor(Date.parse(attempts[2]?.finishedAt) / 60_000) * 60_000 + 60 * 60_000).toISOString();
     expect(failed.body?.entry).toMatchObject({ status: 'Error', attemptsMade: 3, nextRunAt: restartAt, nextRunTrigger: 'restart' });
     expect(failed.body?.schedule).toMatchObject({ state: 'ENABLED', input: { trigger: 'restart', scheduledFor: restartAt } });
     // One failure e-mail for three failed attempts.
@@ -143,7 +144,9 @@ describe('a failing queue in local mode, through HTTP and the e-mail outbox', ()
     expect(rows[3]).toMatchObject({ trigger: 'restart', attempt: 1, status: 'Success', scheduledFor: restartAt, counters: { polled: 4 } });
     const recovered = await call('GET', '/queues/process-sessions');
     expect(recovered.body?.entry).toMatchObject({ status: 'Ready', attemptsMade: 0, nextRunTrigger: 'schedule' });
-    expect(msBetween(rows[3]?.finishedAt, recovered.body?.entry.nextRunAt)).toBe(60 * 60_000);
+    // An hour after the minute the restart ended in (schedules have minute precision).
+    const endMinute = new Date(Math.floor(Date.parse(rows[3]?.finishedAt) / 60_000) * 60_000).toISOString();
+    expect(msBetween(endMinute, recovered.body?.entry.nextRunAt)).toBe(60 * 60_000);
     const mails = await readOutbox(runtime.outbox.endpoint);
     expect(mails.map((mail) => subjectOf(mail.subject))).toEqual([
       'Queue failed: Process Session (Interactive Sessions) (process-sessions)',

@@ -44,9 +44,19 @@ describe('computeNextRun: interval', () => {
     expect(iso(next)).toBe('2026-01-15T09:17:00.000Z');
   });
 
-  it('the interval is measured from the end of the run, so runs drift by their own duration', () => {
+  it('the interval is measured from the minute the run ended in, so runs drift by their own duration in whole minutes', () => {
     const next = computeNextRun(settings({ minutesBetweenRuns: 90 }), at('2026-01-14T10:03:20+01:00'));
-    expect(iso(next)).toBe('2026-01-14T10:33:20.000Z');
+    expect(iso(next)).toBe('2026-01-14T10:33:00.000Z');
+  });
+
+  it('a run that ends a few seconds into its slot keeps the interval: a 3-minute entry runs every 3 minutes', () => {
+    const next = computeNextRun(settings({ minutesBetweenRuns: 3 }), at('2026-01-14T23:07:00.034+01:00'));
+    expect(iso(next)).toBe(iso(at('2026-01-14T23:10+01:00')));
+  });
+
+  it('a daily entry without a starting time does not creep by the seconds its runs take', () => {
+    const next = computeNextRun(settings(), at('2026-01-14T03:00:41.5+01:00'));
+    expect(iso(next)).toBe(iso(at('2026-01-15T03:00+01:00')));
   });
 
   it('a 7-day interval keeps the wall-clock time a week later', () => {
@@ -75,9 +85,9 @@ describe('computeNextRun: interval', () => {
     expect(iso(computeNextRun(everyOtherDay, at('2026-01-14T05:01+01:00')))).toBe(iso(at('2026-01-16T05:00+01:00')));
   });
 
-  it('a 1-minute entry runs one minute later', () => {
+  it('a 1-minute entry runs in the next minute, whatever part of its minute the run took', () => {
     const next = computeNextRun(settings({ minutesBetweenRuns: 1 }), at('2026-06-01T12:00:30+02:00'));
-    expect(iso(next)).toBe(iso(at('2026-06-01T12:01:30+02:00')));
+    expect(iso(next)).toBe(iso(at('2026-06-01T12:01+02:00')));
   });
 });
 
@@ -188,8 +198,9 @@ describe('computeNextRun: earliest start and expiry', () => {
 });
 
 describe('computeInitialRun', () => {
-  it('an entry set Ready inside its window runs at once', () => {
-    expect(iso(computeInitialRun(settings(), at('2026-01-14T10:00:05+01:00')))).toBe(iso(at('2026-01-14T10:00:05+01:00')));
+  it('an entry set Ready inside its window runs at the next whole minute, when its schedule can fire', () => {
+    expect(iso(computeInitialRun(settings(), at('2026-01-14T10:00:05+01:00')))).toBe(iso(at('2026-01-14T10:01+01:00')));
+    expect(iso(computeInitialRun(settings(), at('2026-01-14T10:00+01:00')))).toBe(iso(at('2026-01-14T10:00+01:00')));
   });
 
   it('an entry set Ready before its window runs at the window start', () => {

@@ -132,7 +132,7 @@ describe('acquireLease', () => {
 describe('finishRun', () => {
   const ready = makeEntry({ status: 'Ready', recurrence: hourly, nextRunAt: NOW.toISOString() });
 
-  it('a recurring success returns to Ready with the next run an interval after its end and the attempts reset', () => {
+  it('a recurring success returns to Ready with the next run an interval after the minute it ended in and the attempts reset', () => {
     // Prepare
     const leased = acquireLease({ ...ready, attemptsMade: 2, nextRunTrigger: 'retry' }, 'retry', 'run-1', NOW);
     const end = plusMs(NOW, 90_000);
@@ -142,7 +142,7 @@ describe('finishRun', () => {
     expect(finished).toMatchObject({
       status: 'Ready',
       attemptsMade: 0,
-      nextRunAt: '2026-03-02T09:01:30.000Z',
+      nextRunAt: '2026-03-02T09:01:00.000Z',
       nextRunTrigger: 'schedule',
       lease: null,
       lastRun: { runId: 'run-1', status: 'Success', finishedAt: end.toISOString(), errorMessage: null },

@@ -23,8 +23,8 @@ describe('the run protocol', () => {
     // Assess
     expect(row).toMatchObject({ status: 'Success', trigger: 'schedule', attempt: 1, durationMs: 2_000, counters: { sent: 3, rejected: 1 }, scheduledFor: START });
     expect(await h.log()).toEqual([row]);
-    expect(await h.entry()).toMatchObject({ status: 'Ready', nextRunAt: '2026-03-02T09:00:02.000Z', lease: null, attemptsMade: 0, lastRun: { status: 'Success' } });
-    expect(await h.schedules.get('send-documents')).toMatchObject({ state: 'ENABLED', input: { scheduledFor: '2026-03-02T09:00:02.000Z' } });
+    expect(await h.entry()).toMatchObject({ status: 'Ready', nextRunAt: '2026-03-02T09:00:00.000Z', lease: null, attemptsMade: 0, lastRun: { status: 'Success' } });
+    expect(await h.schedules.get('send-documents')).toMatchObject({ state: 'ENABLED', input: { scheduledFor: '2026-03-02T09:00:00.000Z' } });
   });
 
   it('the schedule stays enabled while the run holds the lease', async () => {
