@@ -1,5 +1,6 @@
 import { KsefApiError, KsefBatchSendError } from '../../ports/ksef-errors.js';
-import { moveToSending, returnToPending, type OutgoingDocument } from '../../domain/documents.js';
+import { moveToSending, returnToPending, warsawDay, wouldBeMarkedOffline, type OutgoingDocument } from '../../domain/documents.js';
+import { KsefJobError } from '../../domain/errors.js';
 import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
@@ -55,6 +56,11 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
     const at = run.clock.now().toISOString();
     record = await sessions.update({ ...record, referenceNumber, uploadDeadline: opened.uploadDeadline, updatedAt: at }, record.version);
     run.counters.sessionsOpened++;
+    // KSeF's invoicing date of a batch is when the session opened: if midnight in Warsaw has passed
+    // since the plan, it would mark these invoices offline. Throwing here uploads nothing and never
+    // closes the session, so KSeF processes none of it and the documents are Pending again.
+    const late = inBatch.filter((doc) => wouldBeMarkedOffline(doc.fields, run.clock.now()));
+    if (late.length > 0) throw new BatchDayChangedError(referenceNumber, late.length, warsawDay(run.clock.now()));
   };
   let sent: SentBatch;
   try {
@@ -97,5 +103,12 @@ function failureNote(stage: Exclude<BatchFailureStage, 'close-unknown'>, ref: st
       return `batch session ${ref ?? ''} was opened but not closed (${reason}); KSeF processes a batch only after its close, so it cancels this one (440)`;
     case 'close-refused':
       return `KSeF refused to close batch session ${ref ?? ''} (${reason}); nothing of it is processed`;
+  }
+}
+
+/** The Warsaw day changed between planning a batch and KSeF opening its session. */
+export class BatchDayChangedError extends KsefJobError {
+  constructor(referenceNumber: string, lateCount: number, day: string) {
+    super(`the day in Warsaw is ${day} now that batch session ${referenceNumber} opened, so KSeF would mark ${lateCount} of its invoices offline; nothing was uploaded`);
   }
 }

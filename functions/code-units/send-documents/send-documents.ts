@@ -1,4 +1,4 @@
-import { holdOffline, planSending, warsawDay, wouldBeMarkedOffline, type OutgoingDocument } from '../../domain/documents.js';
+import { planSending, type OutgoingDocument } from '../../domain/documents.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
 import { findOriginals, listAllByStatus } from './document-lists.js';
 import { SendFailuresError } from './send-failures-error.js';
@@ -7,7 +7,8 @@ import { RunBudget } from './run-budget.js';
 import { sendBatch } from './send-batch.js';
 import { DEFAULT_SEND_DOCUMENTS_CONFIG, type SendDocumentsConfig } from './send-config.js';
 import { sendOnline } from './send-online.js';
-import { changeAt, updateIfUnchanged, type SendDocumentsDeps, type SendRun } from './send-run.js';
+import { checkOffline } from './offline-check.js';
+import type { SendDocumentsDeps, SendRun } from './send-run.js';
 
 export type { SendDocumentsDeps } from './send-run.js';
 export { DEFAULT_SEND_DOCUMENTS_CONFIG, type SendDocumentsConfig, type OfflinePolicy } from './send-config.js';
@@ -64,25 +65,13 @@ async function runSendDocuments(deps: SendDocumentsDeps, config: SendDocumentsCo
   return { counters };
 }
 
-/**
- * Invoices KSeF would mark offline on its own (issue day before today in Warsaw): held for an admin,
- * or declared offline, by `offlinePolicy`. Returns what may go now.
- */
+/** The offline check for everything planned (see checkOffline). Returns what may go now. */
 async function flagOffline(run: SendRun, docs: readonly OutgoingDocument[]): Promise<OutgoingDocument[]> {
   const now = run.clock.now();
   const go: OutgoingDocument[] = [];
   for (const doc of docs) {
-    if (doc.offlineMode || !wouldBeMarkedOffline(doc.fields, now)) {
-      go.push(doc);
-      continue;
-    }
-    const reason = `issued ${doc.fields.issueDate}, before the send date ${warsawDay(now)} (Europe/Warsaw): KSeF would mark it offline`;
-    if (run.config.offlinePolicy === 'sendAsOffline') {
-      // Recorded on the document with the Sending write that follows; the note says why.
-      go.push({ ...doc, offlineMode: true });
-      continue;
-    }
-    if (await updateIfUnchanged(run, doc, holdOffline(doc, { ...changeAt(run), reason }))) run.counters.heldOffline++;
+    const checked = await checkOffline(run, doc, now);
+    if (checked !== null) go.push(checked);
   }
   return go;
 }

@@ -1,4 +1,5 @@
 import { moveToSending, recordRejected, recordSent, type OutgoingDocument } from '../../domain/documents.js';
+import { checkOffline } from './offline-check.js';
 import { recoverSending } from './recover-sending.js';
 import { classifySendFailure, isInvoiceRefusal, refusalOf, type SendFailure } from './ksef-errors.js';
 import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
@@ -43,8 +44,11 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
   const unknown: OutgoingDocument[] = [];
   const failures = new Map<string, SendFailure>();
   let inARow = 0;
-  for (const doc of docs) {
+  for (const planned of docs) {
     if (!run.budget.hasTime()) break;
+    // KSeF's invoicing date is when it receives the invoice: midnight may have passed since the plan.
+    const doc = await checkOffline(run, planned, run.clock.now());
+    if (doc === null) continue;
     const xml = await readXml(run, doc);
     const note = doc.offlineMode ? 'sent declared offline (offlineMode): its issue date is before the send date' : undefined;
     const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, note), sessionReferenceNumber: ref }));
