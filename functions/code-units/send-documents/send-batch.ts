@@ -39,6 +39,8 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
   const inBatch: OutgoingDocument[] = [];
   const invoices: BatchInvoice[] = [];
   for (const doc of docs) {
+    // Up to 10,000 reads and writes: what is prepared when the time is up goes, the rest stays Pending.
+    if (!run.budget.hasTime()) break;
     const xml = await readXml(run, doc);
     const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, 'in a batch session'), sessionReferenceNumber: localId }));
     if (intent === null) continue;
@@ -46,7 +48,8 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
     invoices.push({ fileName: `${intent.id.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`, xml });
   }
   if (invoices.length === 0) {
-    await sessions.update({ ...record, settled: true, status: { code: 0, description: 'nothing was sent: every document was taken by another writer' }, updatedAt: run.clock.now().toISOString() }, record.version);
+    const why = run.budget.hasTime() ? 'every document was taken by another writer' : 'the run had no time left to prepare any document';
+    await sessions.update({ ...record, documentIds: [], settled: true, status: { code: 0, description: `nothing was sent: ${why}` }, updatedAt: run.clock.now().toISOString() }, record.version);
     return;
   }
 
@@ -54,7 +57,8 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
     // Conditional on the version this run wrote: if another run's recovery has taken the batch over
     // (settled it), this throws, and the gateway then uploads nothing and never closes the session.
     const at = run.clock.now().toISOString();
-    record = await sessions.update({ ...record, referenceNumber, uploadDeadline: opened.uploadDeadline, updatedAt: at }, record.version);
+    const documentIds = inBatch.map((doc) => doc.id);
+    record = await sessions.update({ ...record, referenceNumber, documentIds, uploadDeadline: opened.uploadDeadline, updatedAt: at }, record.version);
     run.counters.sessionsOpened++;
     // KSeF's invoicing date of a batch is when the session opened: if midnight in Warsaw has passed
     // since the plan, it would mark these invoices offline. Throwing here uploads nothing and never
