@@ -12,7 +12,7 @@ import { jsonSchemas } from './schemas.js';
 
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Bad input: invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`); an invoice that is not valid FA(3) XML lists every schema error in `schemaErrors`.',
+  400: 'Bad input: an If-Match that is not * or quoted entity tags, invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`); an invoice that is not valid FA(3) XML lists every schema error in `schemaErrors`.',
   401: 'No verified identity (no valid bearer token in local mode).',
   404: 'No such resource: an unknown code unit, no entry for it yet, no such run, document, UPO (yet) or recipient.',
   409: 'The change conflicts with the current state: an entry that cannot make it in its status (e.g. delete while InProcess), an invoice number already submitted with different content, or a Rejected invoice submitted again unchanged (Location points at that document), or a release of a document that is not Held.',
@@ -144,8 +144,8 @@ function components(): Json {
       DocumentStatusFilter: { name: 'status', in: 'query', required: false, schema: ref('DocumentStatus') },
       IssuedFrom: { name: 'from', in: 'query', required: false, description: 'Issue date (Fa/P_1) from, inclusive.', schema: { type: 'string', format: 'date' } },
       IssuedTo: { name: 'to', in: 'query', required: false, description: 'Issue date (Fa/P_1) to, inclusive.', schema: { type: 'string', format: 'date' } },
-      IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'ETag of the entry you read; the change is refused (412) if it changed since.', schema: { type: 'string' } },
-      IfMatchRequired: { name: 'If-Match', in: 'header', required: true, description: 'ETag of the entry you read (or *); missing: 428; stale: 412.', schema: { type: 'string' } },
+      IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'ETag of what you read, quoted as sent (e.g. "3"), or *; the change is refused (412) if it changed since. An unquoted version is a 400; a weak tag (W/"3") never matches (strong comparison).', schema: { type: 'string' } },
+      IfMatchRequired: { name: 'If-Match', in: 'header', required: true, description: 'ETag of the entry you read, quoted as sent (e.g. "3"), or *; missing: 428; unquoted: 400; stale or weak (W/"3"): 412.', schema: { type: 'string' } },
       Limit: { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: RUN_PAGE_LIMITS.min, maximum: RUN_PAGE_LIMITS.max } },
       Cursor: { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string' } },
     },
