@@ -4,6 +4,7 @@ import type { CodeUnit, CodeUnitContext } from '../../ports/code-unit.js';
 import { documentBlobKeys, type DocumentStore } from '../../ports/document-store.js';
 import type { IncomingDocumentRepository } from '../../ports/incoming-document-repository.js';
 import type { InvoiceParser } from '../../ports/invoice-parser.js';
+import { KsefRateBudgetExhaustedError, KsefRateLimitError } from '../../ports/ksef-errors.js';
 import type { IncrementalSyncPackage, KsefGateway, KsefInvoiceMetadata } from '../../ports/ksef-gateway.js';
 import type { SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
 import { fieldsFromMetadata } from './fields-from-metadata.js';
@@ -39,7 +40,9 @@ type Counters = Record<'incomingAdded' | 'incomingSeen' | 'packages', number>;
  * export package after another from the stored mark, every invoice's XML stored and its document
  * added (both idempotent, keyed by the KSeF number), and only then the mark moved on. A run that
  * dies half-way leaves the mark where it was: the next run fetches the package again and the
- * de-duplication absorbs what was already stored.
+ * de-duplication absorbs what was already stored. KSeF's limit on exports (20 an hour) is not a
+ * failure: the run stops there, succeeds counting what it left (`packagesPostponed`), and a later run
+ * goes on from the mark.
  */
 export function incomingDocumentsCodeUnit(deps: IncomingDocumentsDeps): CodeUnit {
   const options = {
@@ -58,11 +61,21 @@ export function incomingDocumentsCodeUnit(deps: IncomingDocumentsDeps): CodeUnit
       const scheduled = context.trigger !== 'manual';
       if (scheduled && state && started.getTime() - Date.parse(state.updatedAt) < options.minPollIntervalMs) return { counters };
 
+      let packagesPostponed = 0;
       let from = state?.mark ?? new Date(started.getTime() - options.initialLookbackDays * DAY_MS).toISOString();
       while (counters.packages < options.maxPackagesPerRun) {
         context.signal.throwIfAborted();
         if (context.deadline.getTime() - context.clock.now().getTime() < reserveMs) break;
-        const pkg = await deps.ksef.syncInvoices({ subjectType: PURCHASE_STREAM.subjectType, from }, context.signal);
+        let pkg: IncrementalSyncPackage;
+        try {
+          pkg = await deps.ksef.syncInvoices({ subjectType: PURCHASE_STREAM.subjectType, from }, context.signal);
+        } catch (error) {
+          if (!isRateLimited(error)) throw error;
+          // The mark stays where the last stored package left it: the next run asks from there.
+          packagesPostponed = 1;
+          console.warn(`incoming-documents: KSeF's export limit is reached (${error.message}); invoices from ${from} wait for a later run.`);
+          break;
+        }
         counters.packages += 1;
         await storePackage(deps, context, pkg, counters);
         // Progress after effects: the mark moves only once every invoice of the package is stored.
@@ -70,9 +83,14 @@ export function incomingDocumentsCodeUnit(deps: IncomingDocumentsDeps): CodeUnit
         from = pkg.nextFrom;
         if (!pkg.isTruncated) break;
       }
-      return { counters };
+      return { counters: { ...counters, ...(packagesPostponed > 0 ? { packagesPostponed } : {}) } };
     },
   };
+}
+
+/** KSeF's limit for exports is reached (429, or the client will not wait that long): stop for now. */
+function isRateLimited(error: unknown): error is KsefRateLimitError | KsefRateBudgetExhaustedError {
+  return error instanceof KsefRateLimitError || error instanceof KsefRateBudgetExhaustedError;
 }
 
 async function storePackage(deps: IncomingDocumentsDeps, context: CodeUnitContext, pkg: IncrementalSyncPackage, counters: Counters): Promise<void> {

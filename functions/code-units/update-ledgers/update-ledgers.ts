@@ -2,7 +2,8 @@ import { ledgerRowOfIncoming, ledgerRowOfOutgoing, type LedgerRow, type Outgoing
 import type { CodeUnit } from '../../ports/code-unit.js';
 import type { DocumentRepository } from '../../ports/document-repository.js';
 import type { IncomingDocumentRepository } from '../../ports/incoming-document-repository.js';
-import type { KsefGateway } from '../../ports/ksef-gateway.js';
+import type { KsefGateway, KsefInvoiceMetadata } from '../../ports/ksef-gateway.js';
+import { KsefRateBudgetExhaustedError, KsefRateLimitError } from '../../ports/ksef-errors.js';
 import type { LedgerRepository } from '../../ports/ledger-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import type { SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
@@ -58,7 +59,8 @@ type Counters = Record<'ledgerRows' | 'ledgerUpdated' | 'unknownInKsef' | 'notSe
  * it moves in date windows from a persisted mark and never asks for the same window twice; the
  * mark moves only after the window's flags are written. Because KSeF may store an invoice later than
  * its window was judged, MissingInKsef flags of earlier runs are checked again one by one
- * (reverify-flags.ts) and cleared when KSeF knows the invoice after all.
+ * (reverify-flags.ts) and cleared when KSeF knows the invoice after all. Reaching KSeF's limit is
+ * not a failure: the windows left wait for a later run (`windowsPostponed`), and the run succeeds.
  */
 export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
   const options = {
@@ -118,22 +120,32 @@ export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
       let from = state ? Date.parse(state.mark) : initialFrom(ours.values(), context.clock.now().getTime() - options.initialLookbackMs);
       const unknown = new Set<string>();
       const notOurs = new Set<string>();
+      let windowsPostponed = 0;
       for (let window = 0; window < options.maxWindowsPerRun; window++) {
         context.signal.throwIfAborted();
         const now = context.clock.now().getTime();
         if (context.deadline.getTime() - now < reserveMs) break;
         let to = Math.min(now - options.settleMs, from + options.maxWindowMs);
         if (to <= from) break;
-        const records = await deps.ksef.queryInvoiceMetadata(
-          {
-            subjectType: LEDGER_STREAM.subjectType,
-            dateType: 'Invoicing',
-            from: new Date(from - options.overlapMs).toISOString(),
-            to: new Date(Math.min(to + options.overlapMs, now)).toISOString(),
-            maxRecords: options.recordsPerWindow,
-          },
-          context.signal,
-        );
+        let records: KsefInvoiceMetadata[];
+        try {
+          records = await deps.ksef.queryInvoiceMetadata(
+            {
+              subjectType: LEDGER_STREAM.subjectType,
+              dateType: 'Invoicing',
+              from: new Date(from - options.overlapMs).toISOString(),
+              to: new Date(Math.min(to + options.overlapMs, now)).toISOString(),
+              maxRecords: options.recordsPerWindow,
+            },
+            context.signal,
+          );
+        } catch (error) {
+          if (!isRateLimited(error)) throw error;
+          // The mark stays before this window: a later run asks for it, nothing is lost.
+          windowsPostponed = Math.ceil((now - options.settleMs - from) / options.maxWindowMs);
+          console.warn(`update-ledgers: KSeF's metadata limit is reached (${error.message}); ${windowsPostponed} window(s) from ${new Date(from).toISOString()} wait for a later run.`);
+          break;
+        }
         counters.ksefWindows += 1;
         if (records.length >= options.recordsPerWindow) {
           // A full window: judge only up to its last record; the next window starts there.
@@ -174,9 +186,14 @@ export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
       counters.unknownInKsef = unknown.size;
       counters.notSentByUs = notOurs.size;
       counters.ledgerRows = stored.size;
-      return { counters };
+      return { counters: { ...counters, ...(windowsPostponed > 0 ? { windowsPostponed } : {}) } };
     },
   };
+}
+
+/** KSeF's limit for the metadata query (20 an hour) is reached: stop asking for now, it is not a failure. */
+function isRateLimited(error: unknown): error is KsefRateLimitError | KsefRateBudgetExhaustedError {
+  return error instanceof KsefRateLimitError || error instanceof KsefRateBudgetExhaustedError;
 }
 
 /** The first window starts at the earliest acquisition of our documents, or the lookback, whichever is earlier. */
