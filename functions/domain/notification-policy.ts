@@ -164,6 +164,9 @@ function decideFailure(state: QueueNotificationState, runId: string, now: Date, 
  * The outcome to notify about, from what the runner knows when a run has ended; null = nothing to
  * notify (a skipped trigger, or a manual run on an entry that was OnHold or in Error: the admin who
  * started it reads the result, and such a run neither retries nor changes the entry's status).
+ * A failure is final only when it left the entry in Error; a failed run after which the entry is
+ * neither retried nor in Error is a failed manual run ("run now" leaves status and schedule as they
+ * were, see transitions.ts): the admin watches it, and the queue's own runs go on, so nobody is mailed.
  */
 export function notificationOutcomeOf(run: {
   /** Where the lease said the entry returns (`lease.previousStatus` before the run finished). */
@@ -176,7 +179,8 @@ export function notificationOutcomeOf(run: {
   if (run.previousStatus !== 'Ready') return null;
   if (run.runStatus === 'Success') return 'success';
   if (run.runStatus !== 'Error') return null;
-  return run.entryAfter.status === 'Ready' && run.entryAfter.nextRunTrigger === 'retry' ? 'retry-scheduled' : 'final-failure';
+  if (run.entryAfter.status === 'Error') return 'final-failure';
+  return run.entryAfter.status === 'Ready' && run.entryAfter.nextRunTrigger === 'retry' ? 'retry-scheduled' : null;
 }
 
 /**

@@ -10,18 +10,32 @@ import { computeInitialRun, computeNextRun } from './schedule.js';
  *   OnHold ──moveToReady──▶ Ready ──acquireLease(schedule|retry|manual)──▶ InProcess ──finishRun──▶ Ready | Error
  *   Error  ──moveToReady──▶ Ready          (previousStatus = Ready)
  *   OnHold | Error ──acquireLease(manual)──▶ InProcess ──finishRun──▶ back to OnHold | Error
+ *   Ready ──acquireLease(manual)──▶ InProcess ──finishRun──▶ Ready (failure: status, attempts and slot as before)
  *   Error (restart due) ──acquireLease(restart)──▶ Ready, attempts reset ──▶ InProcess   (one write)
  *   Ready | Error ──moveToOnHold──▶ OnHold;  InProcess ──moveToOnHold──▶ InProcess, goes OnHold when the run ends
  *
  * Decisions (and why):
  * - InProcess is a lease on the entry, not a state of its own: the lease remembers where the entry
- *   returns. A manual run ("run now") may start from OnHold or Error and returns there, whatever its
- *   outcome: an admin's hold is never lifted by a run, and a manual run on such an entry neither
- *   retries nor moves it to Error (its row in the run log tells the result).
- * - A manual run on a Ready entry does not shift the schedule: on success nextRunAt is kept unless
- *   it has already passed (a slot that fired during the run was skipped as "lease taken"), in which
- *   case the next run is computed from now. A failure is treated like any failure of a Ready entry
- *   (attempts and rerun delay), because a failing queue needs its retries whoever started the run.
+ *   returns. A manual run ("run now") may start from Ready, OnHold or Error and returns there: an
+ *   admin's hold is never lifted by a run, and an entry in Error leaves Error only by its automatic
+ *   restart or by an admin setting it Ready (a successful run now shows that the cause is fixed;
+ *   the pending restart, or the set-Ready, then puts the queue back on its schedule).
+ * - A manual run never shifts the schedule (Business Central's "Run once": a one-off copy that
+ *   leaves the entry alone). It is ONE attempt that the admin who started it watches:
+ *   - its failure is recorded (run-log row with message and stack, lastRun) and nothing else: it is
+ *     not retried, it does not count as an attempt, it does not put the entry in Error and it does
+ *     not mail (see notificationOutcomeOf: only a failure that leaves the entry in Error is final).
+ *     The entry keeps its status, attemptsMade, nextRunAt and nextRunTrigger: a Ready entry keeps
+ *     its 03:00 slot, a pending retry or restart stays pending, OnHold stays OnHold. Retrying it, or
+ *     restarting at "run end + interval", would turn a daily 03:00 job into a daily 23:08 job
+ *     because an admin pressed "run now" once;
+ *   - its success on a Ready entry is a run of the queue: attempts reset, a pending retry is no longer
+ *     needed, and nextRunAt is kept while its slot is still ahead;
+ *   - a slot that came while the manual run held the lease was skipped ("lease taken"). After a
+ *     success on a Ready entry the manual run stands for it and the next run is computed from the
+ *     run's end; otherwise the slot is still owed and runs at the first whole minute the window
+ *     allows after the manual run (what the watchdog would do for a missed run, without its delay),
+ *     with its own trigger (schedule, retry or restart).
  * - OnHold requested while InProcess is accepted: the run is not killed, the schedule is disabled at
  *   once (nextRunAt null) and the entry goes OnHold when the run ends. Stopping a queue must always
  *   be possible; Ready requested while InProcess is refused unless the run already returns to Ready.
@@ -35,7 +49,7 @@ import { computeInitialRun, computeNextRun } from './schedule.js';
  *   Ready (attempts reset) and takes the lease in the same write; the run is logged with trigger
  *   `restart`. Retries are separate: they happen inside a run's attempts, the restart after them.
  *   OnHold always wins: moveToOnHold clears a pending restart, and an OnHold entry is never restarted.
- *   A manual run on an entry in Error keeps its pending restart.
+ *   A manual run on an entry in Error keeps its pending restart, whatever its outcome.
  * - Ready with nextRunAt null means the entry has expired (nothing left to run); it stays Ready
  *   with its schedule disabled, so an admin sees why nothing runs.
  */
@@ -178,10 +192,10 @@ function lastRunOf(outcome: RunOutcome, now: Date): JobQueueEntry['lastRun'] {
 }
 
 /**
- * Ends the run that holds the lease. Back to the lease's previousStatus; for a Ready entry:
- * success → next run (kept for a manual run whose slot is still ahead), attempts reset;
- * failure → retry after `retry.delayMs` (trigger `retry`) or, on the final failure, Error.
- * `retry` is consulted only for a failure of a run that returns to Ready.
+ * Ends the run that holds the lease. Back to the lease's previousStatus. A manual run: see
+ * finishManualRun. Otherwise, for a Ready entry: success → next run, attempts reset; failure → retry
+ * after `retry.delayMs` (trigger `retry`) or, on the final failure, Error. `retry` is consulted only
+ * for a failure of a scheduled, retry or restart run that returns to Ready.
  */
 export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, retry: RetryVerdict | null, actor: Actor = RUNNER_ACTOR): JobQueueEntry {
   if (entry.status !== 'InProcess') {
@@ -191,25 +205,16 @@ export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, 
   if (lease.runId !== outcome.runId) {
     throw new IllegalTransitionError('InProcess', 'finished', `Run '${outcome.runId}' does not hold the lease; run '${lease.runId}' does.`);
   }
-  const base = { ...entry, lease: null, lastRun: lastRunOf(outcome, now), ...touched(now, actor) };
+  const base: JobQueueEntry = { ...entry, lease: null, lastRun: lastRunOf(outcome, now), ...touched(now, actor) };
 
-  if (lease.previousStatus === 'Error') {
-    // Back to Error with its pending restart, if any (base keeps nextRunAt and nextRunTrigger).
-    return entry.nextRunTrigger === 'restart' ? { ...base, status: 'Error' } : { ...base, status: 'Error', nextRunAt: null, nextRunTrigger: 'schedule' };
+  if (lease.previousStatus === 'OnHold') {
+    // OnHold before the run, or asked for during it: no next run, whoever started the run.
+    return { ...base, status: 'OnHold', nextRunAt: null, nextRunTrigger: 'schedule' };
   }
-  if (lease.previousStatus !== 'Ready') {
-    return { ...base, status: lease.previousStatus, nextRunAt: null, nextRunTrigger: 'schedule' };
-  }
+  // Only a manual run leases an entry in Error (a restart makes it Ready first).
+  if (lease.trigger === 'manual' || lease.previousStatus === 'Error') return finishManualRun(entry, lease.previousStatus, base, outcome, now);
   if (outcome.kind === 'success') {
-    const slotAhead = entry.nextRunAt !== null && entry.nextRunTrigger === 'schedule' && Date.parse(entry.nextRunAt) > now.getTime();
-    const keepSchedule = lease.trigger === 'manual' && slotAhead;
-    return {
-      ...base,
-      status: 'Ready',
-      attemptsMade: 0,
-      nextRunAt: keepSchedule ? entry.nextRunAt : isoOrNull(computeNextRun(entry, now)),
-      nextRunTrigger: 'schedule',
-    };
+    return { ...base, status: 'Ready', attemptsMade: 0, nextRunAt: isoOrNull(computeNextRun(entry, now)), nextRunTrigger: 'schedule' };
   }
   if (retry === null) {
     throw new IllegalTransitionError('InProcess', 'finished', 'A failed run of a Ready entry needs a retry decision.');
@@ -224,6 +229,39 @@ export function finishRun(entry: JobQueueEntry, outcome: RunOutcome, now: Date, 
     };
   }
   return { ...base, status: 'Error', attemptsMade: lease.attempt, ...restartAfterFailure(entry, now) };
+}
+
+/**
+ * The end of a manual run on an entry that was Ready or in Error (see "A manual run never shifts
+ * the schedule" above): only a success on a Ready entry changes its run state; anything else
+ * leaves status, attempts and slot as they were before the run (an owed slot moved to now).
+ */
+function finishManualRun(entry: JobQueueEntry, returnsTo: 'Ready' | 'Error', base: JobQueueEntry, outcome: RunOutcome, now: Date): JobQueueEntry {
+  if (returnsTo === 'Ready' && outcome.kind === 'success') {
+    const slotAhead = entry.nextRunAt !== null && entry.nextRunTrigger === 'schedule' && Date.parse(entry.nextRunAt) > now.getTime();
+    return {
+      ...base,
+      status: 'Ready',
+      attemptsMade: 0,
+      nextRunAt: slotAhead ? entry.nextRunAt : isoOrNull(computeNextRun(entry, now)),
+      nextRunTrigger: 'schedule',
+    };
+  }
+  return { ...base, status: returnsTo, attemptsMade: entry.attemptsMade, ...slotKeptAfterManualRun(entry, returnsTo, now) };
+}
+
+/**
+ * The entry's next run as it was before a manual run. A slot that came during the run (its trigger
+ * found the lease taken) is still owed: it moves to the first whole minute the window allows, with
+ * its trigger, so that it runs now instead of waiting for the watchdog. An entry in Error has a next
+ * run only for its pending restart.
+ */
+function slotKeptAfterManualRun(entry: JobQueueEntry, returnsTo: 'Ready' | 'Error', now: Date): Pick<JobQueueEntry, 'nextRunAt' | 'nextRunTrigger'> {
+  const { nextRunAt, nextRunTrigger } = entry;
+  if (nextRunAt === null || (returnsTo === 'Error' && nextRunTrigger !== 'restart')) return { nextRunAt: null, nextRunTrigger: 'schedule' };
+  if (Date.parse(nextRunAt) > now.getTime()) return { nextRunAt, nextRunTrigger };
+  const owed = computeInitialRun(entry, now);
+  return owed === null ? { nextRunAt: null, nextRunTrigger: 'schedule' } : { nextRunAt: iso(owed), nextRunTrigger };
 }
 
 /** The pending restart of an entry that failed finally at `failedAt`: its next scheduled slot, or none. */

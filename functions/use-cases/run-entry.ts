@@ -33,6 +33,11 @@ import { tellRunOutcome, type EndedRun } from './tell-run-outcome.js';
  *     lease is no longer ours (a stale-lease check took it), the entry is left to that verdict.
  *  7. Put the entry's schedule (entry first, schedule second; the reconciler repairs a failed put).
  *  8. Tell the notifier (deps.notify) about a final failure or a success; a retried attempt mails nobody.
+ * A manual run ("run now", from the API) is admitted whatever the entry's status and whatever its
+ * slot, takes the same lease (so it never overlaps a scheduled run: a slot that comes meanwhile is
+ * Skipped, "lease taken", and finishRun runs it right after), and never shifts the schedule: its
+ * failure is logged but not retried, not counted as an attempt and not mailed, and the entry keeps
+ * its status and next run; its success on a Ready entry resets the attempts (see transitions.ts).
  * Nothing here leaves an entry InProcess for ever: whatever fails after step 3 ends in step 6, and
  * if even that cannot be written, the lease goes stale and step 2 (or the reconciler) ends it.
  */
@@ -304,7 +309,8 @@ async function finishEntry(
   let current: JobQueueEntry | undefined = leased;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     if (current === undefined || current.status !== 'InProcess' || current.lease?.runId !== outcome.runId) return undefined;
-    const verdict = result.ok ? null : retryVerdict(current, current.lease.attempt, result.error, random);
+    // A manual run is one attempt: its failure is never retried (finishRun leaves the entry as it was).
+    const verdict = result.ok || current.lease.trigger === 'manual' ? null : retryVerdict(current, current.lease.attempt, result.error, random);
     try {
       const entry = await deps.entries.update(finishRun(current, outcome, end, verdict), current.version);
       return { entry, previousStatus: current.lease.previousStatus };

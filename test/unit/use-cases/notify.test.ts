@@ -269,7 +269,8 @@ describe('recipients and outcomes', () => {
     expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Success', entryAfter: { status: 'Ready', nextRunTrigger: 'schedule' } })).toBe('success');
     expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Error', entryAfter: { status: 'Ready', nextRunTrigger: 'retry' } })).toBe('retry-scheduled');
     expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Error', entryAfter: { status: 'Error', nextRunTrigger: 'schedule' } })).toBe('final-failure');
-    expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Error', entryAfter: { status: 'Ready', nextRunTrigger: 'schedule' } })).toBe('final-failure');
+    // A failed manual run leaves a Ready entry Ready on its schedule: not final, nobody is mailed.
+    expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Error', entryAfter: { status: 'Ready', nextRunTrigger: 'schedule' } })).toBeNull();
     expect(notificationOutcomeOf({ previousStatus: 'OnHold', runStatus: 'Error', entryAfter: { status: 'OnHold', nextRunTrigger: 'schedule' } })).toBeNull();
     expect(notificationOutcomeOf({ previousStatus: 'Ready', runStatus: 'Skipped', entryAfter: { status: 'Ready', nextRunTrigger: 'schedule' } })).toBeNull();
   });
