@@ -110,8 +110,8 @@ describe('the KSeF pipeline of local mode under faults, with KSeF outside local 
 
   it('the next send runs meet 503s, a 429 storm and lost responses, and leave every invoice sent exactly once', async () => {
     // Act: one fault after another, each on the invoice sends of a run of its own.
-    // Three invoices in a row meet 503 (two POSTs each: the client looks for the hash between them), so the run stops sending.
-    sim.faults.set({ serverErrors: { count: 6, status: 503, match: SEND_PATH } });
+    // Three invoices in a row meet 503 (one POST each, reconciled after the close), so the run stops sending.
+    sim.faults.set({ serverErrors: { count: 3, status: 503, match: SEND_PATH } });
     const afterServerErrors = await runNow('send-documents');
     const serverErrorsLeft = sim.faults.current.serverErrors;
     sim.faults.set({ tooManyRequests: { count: 4, retryAfterSeconds: 2, match: SEND_PATH } });

@@ -146,8 +146,8 @@ describe('the KSeF client against the KSeF simulator', () => {
     expect(invoices[0]?.referenceNumber).toBe(sent.invoiceReferenceNumber);
   });
 
-  it('treats a 503 on send as an unknown outcome, finds nothing by hash, and sends exactly once more', async () => {
-    const { sim, gateway, seen } = await setup();
+  it('with maxPosts 2 treats a 503 on send as an unknown outcome, finds nothing by hash, and sends exactly once more', async () => {
+    const { sim, gateway, seen } = await setup(undefined, { sendOnce: { reconcileDelayMs: 200, maxPosts: 2 } });
     const session = await gateway.openOnlineSession();
     sim.faults.set({ serverErrors: { count: 1, status: 503, match: '^POST /sessions/online/[^/]+/invoices$' } });
     const sent = await gateway.sendInvoice(session.referenceNumber, { xml: sampleInvoice(NIP, 4) });

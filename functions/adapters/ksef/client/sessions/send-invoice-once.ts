@@ -6,7 +6,13 @@ import { postInvoice } from './online-session.js';
 import { findInvoiceByHash } from './session-status.js';
 
 export interface SendOnceOptions {
-  /** How many times the invoice may be POSTed in all, each time only after the hash was not found. */
+  /**
+   * How many times the invoice may be POSTed in all, each time only after the hash was not found.
+   * Default 1: KSeF may list an invoice it took only some time after the POST, so "not found" a
+   * moment later does not prove it absent, and a second POST could put it in twice (a 440
+   * duplicate). The caller reconciles what stays unknown once the session is closed, when its
+   * invoice list is final. More than 1 only for callers that cannot wait for the close.
+   */
   readonly maxPosts?: number;
   /** Pause before looking for the hash, so that a send KSeF is still registering shows up. */
   readonly reconcileDelayMs?: number;
@@ -16,10 +22,11 @@ export interface SendOnceOptions {
  * Sends one invoice to an online session without ever sending it twice by accident.
  *
  * KSeF has no idempotency key, so a POST whose response was lost (network error, timeout, 5xx) is
- * never repeated blindly: the session's invoice list is searched for the invoice's SHA-256 first, and
- * if it is there its reference number is returned as the result of the send. Only an invoice provably
- * absent from the session is POSTed again. Should the outcome stay unknown after `maxPosts`, the
- * KsefUnknownOutcomeError goes to the caller, who must keep the invoice "in doubt", not resend it.
+ * never repeated blindly: the session's invoice list is searched for the invoice's SHA-256, and if
+ * it is there its reference number is returned as the result of the send. By default the POST is
+ * not repeated at all (see `maxPosts`): should the hash not be found, the KsefUnknownOutcomeError
+ * goes to the caller, who must keep the invoice "in doubt" and reconcile it after closing the
+ * session, not resend it.
  */
 export async function sendInvoiceOnce(
   ctx: ClientContext,
@@ -34,7 +41,7 @@ export async function sendInvoiceOnce(
     offlineMode: invoice.offlineMode ?? false,
     ...(invoice.hashOfCorrectedInvoice ? { hashOfCorrectedInvoice: invoice.hashOfCorrectedInvoice } : {}),
   };
-  const maxPosts = options.maxPosts ?? 2;
+  const maxPosts = options.maxPosts ?? 1;
   let lastError: KsefUnknownOutcomeError | undefined;
   for (let posts = 0; posts < maxPosts; ) {
     if (lastError) {
