@@ -150,11 +150,32 @@ function settableStatus(status: unknown): (typeof SETTABLE_STATUSES)[number] {
   throw new ValidationError([{ field: 'status', reason: `must be one of ${SETTABLE_STATUSES.map((s) => JSON.stringify(s)).join(', ')}` }]);
 }
 
+/**
+ * Ready for an entry that can never run again: its expiresAt is before any run its settings allow.
+ * The domain keeps such an entry Ready with no next run when it expires on its own (after a run),
+ * but an admin who asks for Ready means "run it"; answering 200 with a Ready entry that never runs
+ * hides that, so the request is refused (409) and names the setting to change.
+ */
+function refuseReadyWhenExpired(entry: JobQueueEntry, next: JobQueueEntry, now: Date): void {
+  if (next.status !== 'Ready' || next.nextRunAt !== null || entry.expiresAt === null) return;
+  const when = Date.parse(entry.expiresAt) <= now.getTime() ? `expired at ${entry.expiresAt}` : `expires at ${entry.expiresAt}, before the first run its settings allow`;
+  throw new IllegalTransitionError(
+    entry.status,
+    'Ready',
+    `The entry ${when}, so it would be Ready and never run. Change expiresAt first (PATCH /queues/${entry.codeUnit} with a later expiresAt, or null for never), then set it Ready.`,
+  );
+}
+
 export async function setEntryStatus(deps: JobQueueDeps, codeUnit: string, status: unknown, actor: Actor, expectedVersion?: number): Promise<EntryCard> {
   const id = codeUnitOf(codeUnit);
   const target = settableStatus(status);
   const move = target === 'Ready' ? moveToReady : moveToOnHold;
-  const stored = await changeEntry(deps.entries, id, expectedVersion, (entry) => move(entry, deps.clock.now(), actor));
+  const stored = await changeEntry(deps.entries, id, expectedVersion, (entry) => {
+    const now = deps.clock.now();
+    const next = move(entry, now, actor);
+    if (target === 'Ready') refuseReadyWhenExpired(entry, next, now);
+    return next;
+  });
   // Also when nothing changed: a repeated request repairs a drifted schedule at once.
   await applySchedule(deps.schedules, stored);
   return cardOf(deps, stored);
