@@ -6,6 +6,10 @@ import { NonRetryableError } from './errors.js';
  * after attempt n is drawn from [d/2, d) with d = rerunDelay × 2^(n−1), capped at an hour. Equal
  * jitter rather than full jitter keeps at least half the configured delay between two calls to KSeF,
  * while still spreading queues that failed together (a KSeF outage) apart.
+ * Only the queue's own attempts (schedule, retry, restart) are put to this policy. A manual run
+ * ("run now") is one attempt that an admin watches: its failure is never retried and leaves the
+ * entry's attempts and next run as they were (finishRun in transitions.ts), so a run-now that fails
+ * cannot move a queue's schedule to "the moment someone pressed the button".
  */
 
 /** The longest wait before a retry; beyond it the automatic restart at the next slot is the better tool. */
