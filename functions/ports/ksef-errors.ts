@@ -58,7 +58,8 @@ export class KsefRateLimitError extends KsefApiError {}
 
 /**
  * The request may or may not have been processed (network error, timeout or 5xx after the body was
- * sent). A non-idempotent call must be reconciled, never repeated blindly.
+ * sent). A non-idempotent call must be reconciled, never repeated blindly. The message says which of
+ * these happened (from the `cause`): KSeF answering 5xx is not the same as no answer at all.
  */
 export class KsefUnknownOutcomeError extends KsefJobError {
   constructor(
@@ -66,8 +67,19 @@ export class KsefUnknownOutcomeError extends KsefJobError {
     readonly path: string,
     options?: { cause?: unknown },
   ) {
-    super(`KSeF ${method} ${path}: the outcome is unknown (the response was lost)`, options);
+    super(`KSeF ${method} ${path}: ${whatHappened(options?.cause)}, so whether KSeF processed the request is unknown`, options);
   }
+}
+
+function whatHappened(cause: unknown): string {
+  if (cause instanceof KsefApiError) {
+    const said = cause.errors.map((e) => `${e.code} ${e.description}`).join(', ') || cause.traceId;
+    return `KSeF answered HTTP ${cause.status}${said ? ` (${said})` : ''} after the request was sent`;
+  }
+  if (!(cause instanceof Error)) return 'no answer was received';
+  if (cause.name === 'TimeoutError') return 'no response came within the request timeout';
+  const code = (cause.cause as { code?: unknown } | undefined)?.code;
+  return `no response came (the connection failed: ${cause.message}${typeof code === 'string' ? `, ${code}` : ''})`;
 }
 
 /** Authentication ended in a final failure status (415, 425, 450, 460, 470, 480, 500). */

@@ -34,10 +34,23 @@ function neverSent(error: unknown): boolean {
 const isIdempotent = (method: string) => method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'PUT';
 
 /**
+ * POSTs that only read (queries with a body) or start nothing that outlives an unused answer (a
+ * fresh auth challenge, which expires unused): repeating them after a 5xx or a lost response cannot
+ * duplicate anything in KSeF (OpenAPI 2.6.0). Not exports, sessions, sends, token redemption.
+ */
+const READ_ONLY_POSTS = [/^\/invoices\/query\/metadata$/, /^\/auth\/challenge$/, /^\/permissions\/query\/.+$/, /^\/certificates\/(query|retrieve)$/];
+
+/** True when repeating the request after a 5xx or a lost response is safe. */
+export function isSafeToRepeat(method: string, path: string): boolean {
+  return isIdempotent(method) || (method === 'POST' && READ_ONLY_POSTS.some((p) => p.test(path)));
+}
+
+/**
  * The one door to KSeF: adds `X-Error-Format: problem-details`, keeps every request within the
  * rate-limit budget, times requests out, surfaces `X-System-Warning`, turns error statuses into typed
- * errors, waits `Retry-After` on 429, and repeats only what is safe to repeat. A POST whose response
- * is lost becomes a KsefUnknownOutcomeError for the caller to reconcile.
+ * errors, waits `Retry-After` on 429, and repeats only what is safe to repeat (GETs and the POSTs that
+ * change nothing, such as the metadata query). Any other POST answered 5xx or left without an answer
+ * becomes a KsefUnknownOutcomeError, saying which, for the caller to reconcile.
  */
 export class KsefTransport {
   private readonly basePath: string;
@@ -60,6 +73,7 @@ export class KsefTransport {
     headers.set('X-Error-Format', 'problem-details');
     const body = input.body ? await input.arrayBuffer() : undefined;
     const callerSignal = input.signal;
+    const repeatable = isSafeToRepeat(method, path);
 
     for (let attempt = 1; ; attempt++) {
       await this.options.budget.acquire(group, key, callerSignal, this.options.maxWaitMs);
@@ -69,7 +83,7 @@ export class KsefTransport {
         response = await this.fetchImpl(url, { method, headers, body, signal, redirect: 'follow' });
       } catch (error) {
         if (callerSignal.aborted) throw error;
-        if ((isIdempotent(method) || neverSent(error)) && attempt < this.maxAttempts) {
+        if ((repeatable || neverSent(error)) && attempt < this.maxAttempts) {
           await this.backoff(attempt, callerSignal);
           continue;
         }
@@ -89,11 +103,11 @@ export class KsefTransport {
         throw error;
       }
       if (response.status >= 500) {
-        if (isIdempotent(method) && attempt < this.maxAttempts) {
+        if (repeatable && attempt < this.maxAttempts) {
           await this.backoff(attempt, callerSignal);
           continue;
         }
-        if (!isIdempotent(method)) throw new KsefUnknownOutcomeError(method, path, { cause: error });
+        if (!repeatable) throw new KsefUnknownOutcomeError(method, path, { cause: error });
       }
       throw error;
     }
