@@ -35,7 +35,7 @@ import { tellRunOutcome, type EndedRun } from './tell-run-outcome.js';
  *  8. Tell the notifier (deps.notify) about a final failure or a success; a retried attempt mails nobody.
  * A manual run ("run now", from the API) is admitted whatever the entry's status and whatever its
  * slot, takes the same lease (so it never overlaps a scheduled run: a slot that comes meanwhile is
- * Skipped, "lease taken", and finishRun runs it right after), and never shifts the schedule: its
+ * Skipped, "lease taken", and finishRun puts it at the next minute), and never shifts the schedule: its
  * failure is logged but not retried, not counted as an attempt and not mailed, and the entry keeps
  * its status and next run; its success on a Ready entry resets the attempts (see transitions.ts).
  * Nothing here leaves an entry InProcess for ever: whatever fails after step 3 ends in step 6, and
