@@ -10,9 +10,11 @@ import {
   StorageError,
   UnknownCodeUnitError,
   UnsupportedMediaTypeError,
+  UpoNotAvailableError,
   ValidationError,
   VersionConflictError,
 } from '../domain/errors.js';
+import { CODE_UNIT_IDS, CODE_UNITS } from '../domain/catalogue.js';
 import { etagOf } from './http-response.js';
 import type { ProblemDetails } from './problem.js';
 import { ApiProblem, problemDetails } from './problem.js';
@@ -26,6 +28,17 @@ export interface MappedProblem {
 
 const expected = (problem: ProblemDetails, headers: Readonly<Record<string, string>> = {}): MappedProblem => ({ problem, headers, unexpected: false });
 
+/** The code units in pipeline order, as an admin would pick one. */
+const CODE_UNIT_LIST = [...CODE_UNIT_IDS].sort((a, b) => CODE_UNITS[a].order - CODE_UNITS[b].order).join(', ');
+
+/** The request's code unit is quoted short, so that the list of valid ones always fits the detail. */
+function unknownCodeUnit(error: UnknownCodeUnitError, instance: string): ProblemDetails {
+  const given = error.codeUnit.length > 60 ? `${error.codeUnit.slice(0, 60)}…` : error.codeUnit;
+  return problemDetails('unknownCodeUnit', `Unknown code unit '${given}'; the code units are ${CODE_UNIT_LIST}.`, instance, [
+    { field: 'codeUnit', reason: `must be one of ${CODE_UNIT_LIST}` },
+  ]);
+}
+
 /** Domain errors → problem+json. Messages of unexpected errors never reach the body. */
 export function errorToProblem(error: unknown, instance: string): MappedProblem {
   if (error instanceof ApiProblem) return expected(problemDetails(error.kind, error.message, instance, error.extras.errors), error.extras.headers);
@@ -33,9 +46,10 @@ export function errorToProblem(error: unknown, instance: string): MappedProblem 
   if (error instanceof SchemaValidationError) return expected(problemDetails('invalidDocument', error.message, instance, error.issues, error.schemaErrors));
   if (error instanceof UnsupportedMediaTypeError) return expected(problemDetails('unsupportedMediaType', error.message, instance, error.issues));
   if (error instanceof PayloadTooLargeError) return expected(problemDetails('payloadTooLarge', error.message, instance, error.issues));
+  if (error instanceof UpoNotAvailableError) return expected(problemDetails(error.reason === null ? 'upoNotYet' : 'noUpo', error.message, instance));
   if (error instanceof DocumentNotFoundError) return expected(problemDetails('documentNotFound', error.message, instance));
   if (error instanceof ValidationError) return expected(problemDetails('validation', error.message, instance, error.issues));
-  if (error instanceof UnknownCodeUnitError) return expected(problemDetails('unknownCodeUnit', error.message, instance));
+  if (error instanceof UnknownCodeUnitError) return expected(unknownCodeUnit(error, instance));
   // Before EntryNotFoundError, which it extends.
   if (error instanceof RunNotFoundError) return expected(problemDetails('runNotFound', error.message, instance));
   if (error instanceof EntryNotFoundError) return expected(problemDetails('entryNotFound', error.message, instance));

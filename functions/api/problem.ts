@@ -14,6 +14,8 @@ export const PROBLEM_TYPES = {
   entryNotFound: { slug: 'entry-not-found', status: 404, title: 'The job queue entry does not exist' },
   runNotFound: { slug: 'run-not-found', status: 404, title: 'The run does not exist' },
   documentNotFound: { slug: 'document-not-found', status: 404, title: 'The document does not exist' },
+  upoNotYet: { slug: 'upo-not-yet', status: 404, title: 'The document exists but has no UPO yet' },
+  noUpo: { slug: 'no-upo', status: 404, title: 'The document exists but will get no UPO' },
   recipientNotFound: { slug: 'recipient-not-found', status: 404, title: 'The recipient does not exist' },
   methodNotAllowed: { slug: 'method-not-allowed', status: 405, title: 'Method not allowed' },
   illegalTransition: { slug: 'illegal-transition', status: 409, title: 'The entry cannot make this change now' },

@@ -28,8 +28,9 @@ function issuesOf(error: z.ZodError, body: unknown): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const field = issue.path.length === 0 ? ROOT_FIELD : issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: key.slice(0, 100), reason: 'is not a known field' }));
+    // A missing enum field is an invalid_value to zod: say it is required, not what it must be.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(body, issue.path) === undefined) return [{ field, reason: 'is required' }];
     if (issue.code === 'invalid_value') return [{ field, reason: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
-    if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) return [{ field, reason: 'is required' }];
     if (issue.code === 'invalid_type') return [{ field, reason: `must be ${issue.expected === 'boolean' ? 'true or false' : `a ${issue.expected}`}` }];
     return [{ field, reason: issue.message }];
   });

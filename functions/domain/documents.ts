@@ -423,6 +423,19 @@ export function attachUpo(doc: OutgoingDocument, upoKey: string, at: string): Ou
   return { ...doc, upoKey, updatedAt: at };
 }
 
+/**
+ * The history note process-upo writes when an Accepted document will get no UPO (recordNoUpo in
+ * code-units/process-upo/no-upo.ts, which writes `${NO_UPO_NOTE}: <reason>`); readers such as the
+ * API's UPO download use noUpoReason to tell the admin why.
+ */
+export const NO_UPO_NOTE = 'no UPO available';
+
+/** Why the document will get no UPO, or null while none was recorded. */
+export function noUpoReason(doc: Pick<OutgoingDocument, 'history'>): string | null {
+  const entry = doc.history.findLast((e) => e.note?.startsWith(`${NO_UPO_NOTE}: `) === true);
+  return entry?.note?.slice(NO_UPO_NOTE.length + 2) ?? null;
+}
+
 /** The calendar day (Europe/Warsaw) of `instant`, YYYY-MM-DD; KSeF compares P_1 with this day. */
 export function warsawDay(instant: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);

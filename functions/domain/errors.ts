@@ -157,3 +157,19 @@ export class DocumentNotFoundError extends EntryNotFoundError {
     this.message = message ?? `No ${resource.replaceAll('-', ' ')} '${id}' exists.`;
   }
 }
+
+/**
+ * The document exists but its UPO is not stored: not downloaded yet, or (reason) process-upo
+ * recorded that KSeF has none for it. A 404 of its own so that the answer does not say the
+ * document is missing.
+ */
+export class UpoNotAvailableError extends DocumentNotFoundError {
+  constructor(
+    id: string,
+    message: string,
+    /** Why it will never come (recorded by process-upo), or null while it may still come. */
+    readonly reason: string | null,
+  ) {
+    super('document-upo', id, message);
+  }
+}

@@ -1,12 +1,12 @@
-import { DOCUMENT_STATUSES, type DocumentStatus, type IncomingDocument, type LedgerRow, type OutgoingDocument } from '../domain/documents.js';
-import { DocumentNotFoundError, ValidationError } from '../domain/errors.js';
+import { DOCUMENT_STATUSES, noUpoReason, type DocumentStatus, type IncomingDocument, type LedgerRow, type OutgoingDocument } from '../domain/documents.js';
+import { DocumentNotFoundError, UpoNotAvailableError, ValidationError } from '../domain/errors.js';
 import type { Page } from '../ports/run-log-repository.js';
 import type { DocumentDeps } from './document-deps.js';
 
 /*
  * What admins read about documents: GET /documents[/{id}[/xml|/upo]], /incoming-documents[/{ksefNumber}[/xml]]
  * and /ledger. Inputs are validated here (a bad filter is a ValidationError naming it); anything
- * that does not exist, including a UPO not downloaded yet, is a DocumentNotFoundError (404).
+ * that does not exist is a DocumentNotFoundError (404); a UPO not stored (yet) an UpoNotAvailableError.
  */
 
 export const DOCUMENT_PAGE_LIMIT = { default: 20, min: 1, max: 100 } as const;
@@ -92,16 +92,28 @@ export async function getDocumentXml(deps: DocumentDeps, id: string): Promise<Xm
   return { contentType: 'application/xml', body, fileName: fileNameOf(doc.fields.invoiceNumber) };
 }
 
-/** 404 until process-upo has stored the UPO of the accepted document. */
+/**
+ * 404 until process-upo has stored the UPO of the accepted document (UpoNotAvailableError: the
+ * document exists), with the reason process-upo recorded when KSeF has none for it.
+ */
 export async function getDocumentUpo(deps: DocumentDeps, id: string): Promise<XmlBlob> {
   const doc = await requireDocument(deps, id);
   const body = doc.upoKey === null ? undefined : await deps.blobs.get(doc.upoKey);
-  if (body === undefined) {
-    const why = doc.status === 'Accepted' ? 'has not been downloaded yet' : `does not exist while the document is ${doc.status}`;
-    throw new DocumentNotFoundError('document-upo', id, `The UPO of document '${id}' ${why}.`);
-  }
+  if (body === undefined) throw upoNotAvailable(doc, doc.upoKey !== null);
   return { contentType: 'application/xml', body, fileName: `UPO-${doc.ksefNumber ?? doc.id}.xml` };
 }
+
+function upoNotAvailable(doc: OutgoingDocument, lostFromStore: boolean): UpoNotAvailableError {
+  const exists = `Document '${doc.id}' exists (${doc.status})`;
+  if (lostFromStore) return new UpoNotAvailableError(doc.id, `${exists} but its UPO is missing from the document store.`, null);
+  if (doc.status !== 'Accepted') {
+    return new UpoNotAvailableError(doc.id, `Document '${doc.id}' exists but has no UPO while the document is ${doc.status}: KSeF issues a UPO only for an invoice it has accepted, and process-upo then downloads it.`, null);
+  }
+  const reason = noUpoReason(doc);
+  if (reason !== null) return new UpoNotAvailableError(doc.id, `${exists} but will get no UPO: ${reason}`, reason);
+  return new UpoNotAvailableError(doc.id, `${exists} but its UPO has not been downloaded yet; process-upo downloads it on one of its next runs.`, null);
+}
+
 
 export async function listIncoming(deps: DocumentDeps, filter: Omit<ListFilter, 'status'> = {}): Promise<Page<IncomingSummary>> {
   const page = await deps.incoming.list({ ...range(filter), limit: limitOf(filter.limit), cursor: filter.cursor ?? null });

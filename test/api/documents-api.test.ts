@@ -174,9 +174,10 @@ describe('the documents API', () => {
 
     // Assess
     expect(pending.status).toBe(404);
-    expect(pending.body).toMatchObject({ type: `${PROBLEMS}document-not-found`, detail: `The UPO of document '${id}' does not exist while the document is Pending.` });
+    expect(pending.body).toMatchObject({ type: `${PROBLEMS}upo-not-yet`, title: 'The document exists but has no UPO yet' });
+    expect(pending.body.detail).toContain('while the document is Pending');
     expect(notYet.status).toBe(404);
-    expect(notYet.body.detail).toBe(`The UPO of document '${id}' has not been downloaded yet.`);
+    expect(notYet.body.detail).toBe(`Document '${id}' exists (Accepted) but its UPO has not been downloaded yet; process-upo downloads it on one of its next runs.`);
     expect(upo.status).toBe(200);
     expect(upo.text).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<Potwierdzenie/>');
     expect(upo.headers['content-disposition']).toBe(`attachment; filename="UPO-${KSEF}.xml"`);

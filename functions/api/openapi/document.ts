@@ -14,7 +14,7 @@ import { jsonSchemas } from './schemas.js';
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Bad input: an If-Match that is not * or quoted entity tags, invalid JSON, a body that is not an object, a wrong Content-Type, or invalid fields (each named in `errors`); an invoice that is not valid FA(3) XML lists every schema error in `schemaErrors`.',
   401: 'No verified identity (no valid bearer token in local mode).',
-  404: 'No such resource: an unknown code unit, no entry for it yet, no such run, document, UPO (yet) or recipient.',
+  404: 'No such resource: an unknown code unit (the detail lists the five), no entry for it yet, no such run, document or recipient; or a document that exists but has no UPO yet (upo-not-yet) or will get none, with the reason (no-upo).',
   409: 'The change conflicts with the current state: an entry that cannot make it in its status (e.g. delete while InProcess, or Ready when expiresAt leaves it no run: change expiresAt first), an invoice number already submitted with different content, or a Rejected invoice submitted again unchanged (Location points at that document), or a release of a document that is not Held.',
   412: 'If-Match does not match the current version; the ETag header carries the current one.',
   413: 'The request body is too large.',
