@@ -1,5 +1,6 @@
-import { ConfigurationError, readLocalConfig } from '../wiring/local-config.js';
+import { ConfigurationError, listenFailureMessage, readLocalConfig, type LocalConfig } from '../wiring/local-config.js';
 import { KsefSettingsError } from '../wiring/ksef.js';
+import { NotificationConfigError } from '../wiring/notification-config.js';
 import type { LocalKsef } from '../wiring/ksef-local.js';
 import { startLocalRuntime } from '../wiring/local.js';
 
@@ -8,8 +9,11 @@ import { startLocalRuntime } from '../wiring/local.js';
  * emulator, the code units, the watchdog and the management API on localhost.
  */
 
+/** Read once main has it, so that a failure to start can name the variable behind a busy port. */
+let config: LocalConfig | undefined;
+
 async function main(): Promise<void> {
-  const config = readLocalConfig();
+  config = readLocalConfig();
   const runtime = await startLocalRuntime(config);
   const url = runtime.apiUrl;
   const auth = `-H "Authorization: Bearer ${config.apiToken}"`;
@@ -64,8 +68,11 @@ function ksefLine(ksef: LocalKsef): string {
   return `${ksef.url}    (KSEF_ENV=${ksef.settings.target})`;
 }
 
+/** One clear line for what an admin can fix (configuration, a busy port); the stack only for a defect. */
 main().catch((error: unknown) => {
-  if (error instanceof ConfigurationError || error instanceof KsefSettingsError) console.error(error.message);
+  const cannotListen = config === undefined ? null : listenFailureMessage(error, config);
+  if (cannotListen !== null) console.error(cannotListen);
+  else if (error instanceof ConfigurationError || error instanceof KsefSettingsError || error instanceof NotificationConfigError) console.error(error.message);
   else console.error('Local mode failed to start:', error);
   process.exit(1);
 });
