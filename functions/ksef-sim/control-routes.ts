@@ -5,7 +5,7 @@ import { jsonBody } from './http/body.js';
 import type { Router } from './http/router.js';
 import { json } from './http/types.js';
 import { invoiceMetadata } from './invoices/metadata.js';
-import type { FaultSettings } from './faults/faults.js';
+import { faultSettingsProblems, type FaultSettings } from './faults/faults.js';
 import type { SeedIncomingInvoiceInput } from './invoices/seed.js';
 import type { RegisterKsefTokenInput } from './auth/ksef-tokens.js';
 import { DEFAULT_DELAYS, type SimDelays } from './options.js';
@@ -19,7 +19,10 @@ type Control = Omit<KsefSimulator, 'url' | 'origin' | 'close'>;
 export function registerControlRoutes(router: Router, ctx: SimContext, sim: Control): void {
   router.add('GET', '/_sim/faults', () => json(200, ctx.faults.current));
   router.add('PUT', '/_sim/faults', (req) => {
-    ctx.faults.set(jsonBody<FaultSettings>(req));
+    const body = jsonBody<unknown>(req);
+    const problems = faultSettingsProblems(body);
+    if (problems.length > 0) throw new KsefApiError(400, 21405, `Nieprawidłowe usterki: ${problems.join('; ')}.`, problems);
+    ctx.faults.set(body as FaultSettings);
     return json(200, ctx.faults.current);
   });
   router.add('DELETE', '/_sim/faults', () => {

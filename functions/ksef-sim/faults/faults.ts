@@ -66,3 +66,73 @@ export class FaultInjector {
     return fault as NonNullable<FaultSettings[K]>;
   }
 }
+
+type Check = (value: unknown) => string | null;
+
+const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'must be a number ≥ 0');
+const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'must be a whole number ≥ 0');
+const text: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
+const texts: Check = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? null : 'must be an array of strings');
+const oneOf =
+  (...allowed: readonly number[]): Check =>
+  (v) =>
+    allowed.includes(v as number) ? null : `must be one of ${allowed.join(', ')}`;
+const between =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be a whole number from ${min} to ${max}`;
+const regex: Check = (v) => {
+  if (typeof v !== 'string') return 'must be a regular expression (a string)';
+  try {
+    new RegExp(v);
+    return null;
+  } catch {
+    return 'is not a valid regular expression';
+  }
+};
+
+/** The shape of each fault: a value check, or the checks of its fields (`count` required). */
+const FAULT_SHAPES: Record<keyof FaultSettings, Check | Record<string, Check>> = {
+  latencyMs: nonNegative,
+  systemWarning: text,
+  serverErrors: { count, status: between(500, 599), match: regex },
+  tooManyRequests: { count, retryAfterSeconds: nonNegative, match: regex },
+  loseResponses: { count, match: regex },
+  stuckInvoices: { count, polls: count, ms: nonNegative },
+  cancelInvoices: { count, code: oneOf(550, 405), description: text },
+  refuseInvoices: { count, code: oneOf(21402, 21403, 21405), details: texts },
+  failSessions: { count, code: between(100, 999), description: text },
+};
+
+/**
+ * What is wrong with `body` as fault settings, each problem naming its field (`serverErrors.count`);
+ * empty when it is fine. Unknown faults and unknown fields are problems: a typo must not silently
+ * switch nothing on.
+ */
+export function faultSettingsProblems(body: unknown): string[] {
+  if (!isObject(body)) return ['the body must be a JSON object of faults'];
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const shape = (FAULT_SHAPES as Record<string, Check | Record<string, Check> | undefined>)[name];
+    if (shape === undefined) {
+      problems.push(`'${name}' is not a fault; known: ${Object.keys(FAULT_SHAPES).join(', ')}`);
+    } else if (typeof shape === 'function') {
+      const problem = shape(value);
+      if (problem) problems.push(`'${name}' ${problem}`);
+    } else if (!isObject(value)) {
+      problems.push(`'${name}' must be an object with a 'count'`);
+    } else {
+      if (!('count' in value)) problems.push(`'${name}.count' is required`);
+      for (const [field, fieldValue] of Object.entries(value)) {
+        const check = shape[field];
+        const problem = check === undefined ? `is not a field of ${name}; known: ${Object.keys(shape).join(', ')}` : check(fieldValue);
+        if (problem) problems.push(`'${name}.${field}' ${problem}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { SimContext } from '../context.js';
 import { sha256Base64 } from '../crypto/symmetric.js';
+import { isValidNip } from '../../domain/ksef-number.js';
 import { KsefApiError } from '../http/api-error.js';
 import { newKsefNumber, warsawDay } from '../numbering/numbers.js';
 import { duplicateKey, type StoredInvoice } from '../state.js';
@@ -10,7 +11,7 @@ export interface SeedIncomingInvoiceInput {
   /** A complete FA(3) document; when absent one is made from the official template. */
   readonly xml?: string;
   readonly sellerNip?: string;
-  /** The buyer (Podmiot2) NIP: the company that will find it as a Subject2 purchase invoice. */
+  /** The buyer (Podmiot2) NIP: the company that will find it as a Subject2 purchase invoice. Required unless `xml` is given. */
   readonly buyerNip?: string;
   readonly invoiceNumber?: string;
   /** `YYYY-MM-DD`; defaults to the acquisition day. */
@@ -37,6 +38,12 @@ export function fa3FromTemplate(sellerNip: string, buyerNip: string, invoiceNumb
 
 /** Stores an invoice as if another taxpayer had sent it to KSeF (XSD-checked, duplicate rule applied). */
 export async function seedIncomingInvoice(ctx: SimContext, input: SeedIncomingInvoiceInput): Promise<StoredInvoice> {
+  // Without a buyer the template's own would make it the company's sale, not a purchase invoice.
+  if (input.xml === undefined && (input.buyerNip === undefined || input.buyerNip === null || input.buyerNip === '')) {
+    throw new KsefApiError(400, 21405, "Pole 'buyerNip' jest wymagane (NIP nabywcy, dla którego faktura jest zakupowa).");
+  }
+  checkNip(input.buyerNip, 'buyerNip');
+  checkNip(input.sellerNip, 'sellerNip');
   const acquisitionDate = input.acquisitionDate ? new Date(input.acquisitionDate) : ctx.clock.now();
   const permanentStorageDate = input.permanentStorageDate ? new Date(input.permanentStorageDate) : new Date(acquisitionDate.getTime() + ctx.options.delays.permanentStorageMs);
   if (Number.isNaN(acquisitionDate.getTime()) || Number.isNaN(permanentStorageDate.getTime())) {
@@ -71,4 +78,12 @@ export async function seedIncomingInvoice(ctx: SimContext, input: SeedIncomingIn
   };
   ctx.state.storeInvoice(stored);
   return stored;
+}
+
+/** KSeF's NIP shape (TNIP); like KSeF TEST, the check digit is not checked (only PRD does). */
+function checkNip(value: unknown, field: string): void {
+  if (value === undefined) return;
+  const problem =
+    typeof value !== 'string' ? 'must be a string' : !/^\d{10}$/.test(value) ? 'must be 10 digits' : !isValidNip(value) ? 'is not a NIP KSeF accepts (first digit 1-9, second or third digit not 0)' : null;
+  if (problem) throw new KsefApiError(400, 21405, `Pole '${field}' nie jest poprawnym NIP-em: '${String(value)}' ${problem}.`);
 }
