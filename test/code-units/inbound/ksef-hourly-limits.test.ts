@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 let sim: KsefSimulator;
 
 /** Each test acts for a company of its own, so that one simulator serves them all. */
-const COMPANIES = { often: '8012345674', refused: '8123456780', exports: '8234567896', exportRefused: '8345678901' } as const;
+const COMPANIES = { often: '8012345677', refused: '8123456782', exports: '8234567898', exportRefused: '8456789010' } as const;
 
 beforeAll(async () => {
   // KSeF's production limits, as the simulator enforces them by default.
