@@ -1,7 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { XmllintXsdValidator } from '../../functions/adapters/xml/xmllint-xsd-validator.js';
-import { recordNoUpo } from '../../functions/code-units/process-upo/no-upo.js';
-import { moveToSending, noUpoReason, recordAccepted, type OutgoingDocument } from '../../functions/domain/documents.js';
+import { moveToSending, noUpoReason, recordAccepted, recordNoUpo, type OutgoingDocument } from '../../functions/domain/documents.js';
 import { createApiTestClient, type ApiTestClient } from '../helpers/api-test-client.js';
 import { makeDocumentDeps, type TestDocumentDeps } from '../helpers/document-deps.js';
 import { makeInvoiceXml, SELLER_NIP } from '../helpers/fa3-invoice-factory.js';

@@ -1,4 +1,4 @@
-import { attachUpo, type OutgoingDocument } from '../../domain/documents.js';
+import { attachUpo, noUpoReason, recordNoUpo, type OutgoingDocument } from '../../domain/documents.js';
 import { ConflictError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../ports/code-unit.js';
@@ -9,7 +9,6 @@ import type { KsefGateway, XmlDocument } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord, KsefSessionRepository } from '../../ports/ksef-session-repository.js';
 import { finishRun, forEachSession, isRateLimited } from '../process-sessions/session-by-session.js';
 import { DEFAULT_SAFETY_MARGIN_MS, RunBudget } from '../send-documents/run-budget.js';
-import { noUpoReason, recordNoUpo } from './no-upo.js';
 
 export interface ProcessUpoDeps {
   readonly documents: DocumentRepository;
