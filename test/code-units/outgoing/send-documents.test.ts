@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessSessionsCodeUnit } from '../../../functions/code-units/process-sessions/process-sessions.js';
 import { createSendDocumentsCodeUnit, type SendDocumentsConfig } from '../../../functions/code-units/send-documents/send-documents.js';
+import { releaseHeldByAdmin, type OutgoingDocument } from '../../../functions/domain/documents.js';
 import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
 import type { DocumentRepository } from '../../../functions/ports/document-repository.js';
 import { makeInvoiceXml } from '../../helpers/fa3-invoice-factory.js';
@@ -235,6 +236,25 @@ describe('send-documents against the KSeF simulator', () => {
     const held = (await world.all()).find((d) => d.fields.invoiceNumber === late);
     expect(held).toMatchObject({ status: 'Held', heldReason: expect.stringContaining('offline') });
     expect(heldBySimulator(sim, late)).toBe(0);
+  });
+
+  it('sends a held invoice an admin released as a normal invoice, instead of holding it again, and KSeF marks it offline', async () => {
+    // Prepare
+    sim.faults.clear();
+    const world = makeWorld(sim, time);
+    const [late = ''] = numbers(1);
+    await world.submit(makeInvoiceXml({ number: late, issueDate: '2026-01-15' }));
+    await sender(world).run(world.context());
+    const held = (await world.all())[0] as OutgoingDocument;
+    const at = time.clock.now().toISOString();
+    await world.documents.update(releaseHeldByAdmin(held, { at, by: 'admin', offlineMode: false }), held.version);
+    // Act
+    const result = await sender(world).run(world.context());
+    await sim.settle();
+    // Assess
+    expect(result.counters).toMatchObject({ sent: 1, heldOffline: 0 });
+    expect((await world.all())[0]).toMatchObject({ status: 'Sent', offlineMode: false });
+    expect([...sim.state.invoicesByKsefNumber.values()].find((i) => i.facts.invoiceNumber === late)?.invoicingMode).toBe('Offline');
   });
 
   it('with the sendAsOffline policy sends such an invoice declared offline and records the flag', async () => {
