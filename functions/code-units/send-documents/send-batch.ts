@@ -1,8 +1,9 @@
 import { KsefApiError, KsefBatchSendError } from '../../ports/ksef-errors.js';
 import { moveToSending, returnToPending, warsawDay, wouldBeMarkedOffline, type OutgoingDocument } from '../../domain/documents.js';
-import { KsefJobError } from '../../domain/errors.js';
+import { KsefJobError, VersionConflictError } from '../../domain/errors.js';
 import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
+import { classifySendFailure } from './ksef-errors.js';
 import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
@@ -93,6 +94,14 @@ async function afterFailure(run: SendRun, record: KsefSessionRecord, inBatch: re
   await patchSession(run, record, (current) => (current.settled ? null : { ...current, settled: true, status: { code, description: note }, updatedAt: at }));
   for (const doc of inBatch) {
     if (await updateIfUnchanged(run, doc, returnToPending(doc, changeAt(run, note)))) run.counters.returnedToPending++;
+  }
+  // As for online sending: a rate limit, the end of the run's time, a day change or another run
+  // having taken the batch over is "not now"; any other failure must reach the on-call admin (the
+  // run ends in Error, is retried and notified), or a batch that fails the same way every run would
+  // look like a quiet success forever.
+  const notNow = cause instanceof BatchDayChangedError || cause instanceof VersionConflictError || classifySendFailure(cause, run.budget.signal).kind === 'notNow';
+  if (!notNow) {
+    run.problems.push(`a batch of ${inBatch.length} invoice(s) did not reach KSeF: ${note}`);
   }
 }
 

@@ -6,7 +6,7 @@ import type { OutgoingDocument } from '../../../functions/domain/documents.js';
 import type { KsefSimulator } from '../../../functions/ksef-sim/simulator.js';
 import type { KsefGateway } from '../../../functions/ports/ksef-gateway.js';
 import { makeInvoiceXml } from '../../helpers/fa3-invoice-factory.js';
-import { heldBySimulator, makeWorld, NIP, startSimulator, today, VirtualTime, type World } from './outgoing-harness.js';
+import { failingRun, heldBySimulator, makeWorld, NIP, startSimulator, today, VirtualTime, type World } from './outgoing-harness.js';
 
 const time = new VirtualTime();
 let sim: KsefSimulator;
@@ -49,13 +49,14 @@ describe('send-documents when a batch fails part-way', () => {
     sim.faults.set({ loseResponses: { count: 1, match: '^POST /sessions/batch$' } });
     const batchesBefore = simBatches().length;
     // Act
-    const first = await send.run(world.context());
+    const first = await failingRun(send.run(world.context()));
     const afterFirst = await world.all();
     const second = await send.run(world.context());
     await sim.settle();
     await poll.run(world.context());
     // Assess
     expect(first.counters).toMatchObject({ sent: 0, failed: 12, returnedToPending: 12, batches: 0 });
+    expect(first.message).toContain('a batch of 12 invoice(s) did not reach KSeF');
     expect(afterFirst.every((d) => d.status === 'Pending')).toBe(true);
     expect(lastNote(afterFirst[0])).toContain('the answer to opening the batch session was lost');
     expect(second.counters).toMatchObject({ sent: 12, batches: 1, failed: 0 });
@@ -74,7 +75,7 @@ describe('send-documents when a batch fails part-way', () => {
     await submitBacklog(world);
     sim.faults.set({ loseResponses: { count: 1, match: '^POST /sessions/batch$' } });
     const batchesBefore = simBatches().length;
-    await units(world).send.run(world.context());
+    await failingRun(units(world).send.run(world.context()));
     const lost = simBatches()[batchesBefore];
     // Act
     const during = await world.ksef.getSessionState(lost?.referenceNumber ?? '');
@@ -135,7 +136,7 @@ describe('send-documents when a batch fails part-way', () => {
     const batchesBefore = simBatches().length;
     const context = world.context();
     // Act
-    const first = await units(world, failingUploads).send.run(context);
+    const first = await failingRun(units(world, failingUploads).send.run(context));
     const afterFirst = await world.all();
     const record = await world.sessions.get(`batch-${context.runId}-1`);
     storageDown = false;

@@ -9,6 +9,7 @@ import { createKsefSimulator, type KsefSimulator } from '../../../functions/ksef
 import type { Clock } from '../../../functions/ports/clock.js';
 import type { CodeUnitContext } from '../../../functions/ports/code-unit.js';
 import { documentBlobKeys } from '../../../functions/ports/document-store.js';
+import { SendFailuresError } from '../../../functions/code-units/send-documents/send-failures-error.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
 import { SELLER_NIP } from '../../helpers/fa3-invoice-factory.js';
 
@@ -121,4 +122,17 @@ export function today(time: VirtualTime): string {
 /** How many invoices with this seller and number the simulator holds (KSeF's duplicate key). */
 export function heldBySimulator(sim: KsefSimulator, invoiceNumber: string): number {
   return [...sim.state.invoicesByKsefNumber.values()].filter((i) => i.facts.sellerNip === NIP && i.facts.invoiceNumber === invoiceNumber).length;
+}
+
+/**
+ * A send-documents run that met a failure the on-call admin must hear of: it records everything,
+ * then ends in Error (SendFailuresError, which carries its counters). Fails the test otherwise.
+ */
+export async function failingRun(run: Promise<unknown>): Promise<SendFailuresError> {
+  const outcome = await run.then(
+    () => new Error('the run should have ended in Error'),
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof SendFailuresError)) throw outcome;
+  return outcome;
 }
