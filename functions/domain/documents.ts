@@ -592,7 +592,8 @@ export function ledgerRowOfIncoming(doc: IncomingDocument, at: string): LedgerRo
   };
 }
 
-function ledgerFieldsOf(fields: InvoiceFields) {
+/** The invoice's own fields as the ledger shows them, whoever holds the invoice. */
+export function ledgerFieldsOf(fields: InvoiceFields) {
   return {
     invoiceNumber: fields.invoiceNumber,
     invoiceType: fields.invoiceType,
