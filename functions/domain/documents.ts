@@ -121,6 +121,19 @@ export function sameBusinessKey(a: DocumentBusinessKey, b: DocumentBusinessKey):
   return a.sellerNip === b.sellerNip && a.invoiceType === b.invoiceType && a.invoiceNumber === b.invoiceNumber;
 }
 
+/** What a document that KSeF has not seen yet holds: a new one, and a rejected one whose content was replaced. */
+const NOTHING_SENT_YET = {
+  offlineMode: false,
+  heldReason: null,
+  sessionReferenceNumber: null,
+  invoiceReferenceNumber: null,
+  ksefNumber: null,
+  acquisitionDate: null,
+  duplicateOf: null,
+  rejection: null,
+  upoKey: null,
+} as const satisfies Partial<OutgoingDocument>;
+
 /** Why a second submission of a key with different content is refused (409). */
 export function keyTakenMessage(key: DocumentBusinessKey): string {
   return `Invoice ${key.invoiceType} '${key.invoiceNumber}' of seller ${key.sellerNip} was already submitted with different content.`;
@@ -149,15 +162,7 @@ export function newOutgoingDocument(input: NewDocumentInput): OutgoingDocument {
     sizeBytes: input.sizeBytes,
     xmlKey: input.xmlKey,
     status: 'Pending',
-    offlineMode: false,
-    heldReason: null,
-    sessionReferenceNumber: null,
-    invoiceReferenceNumber: null,
-    ksefNumber: null,
-    acquisitionDate: null,
-    duplicateOf: null,
-    rejection: null,
-    upoKey: null,
+    ...NOTHING_SENT_YET,
     history: [{ status: 'Pending', at: input.at, by: input.submittedBy, note: 'submitted' }],
     submittedBy: input.submittedBy,
     createdAt: input.at,
@@ -394,15 +399,7 @@ export function resubmitRejected(doc: OutgoingDocument, change: Omit<Change, 'no
     contentSha256: content.contentSha256,
     sizeBytes: content.sizeBytes,
     xmlKey: content.xmlKey,
-    offlineMode: false,
-    heldReason: null,
-    sessionReferenceNumber: null,
-    invoiceReferenceNumber: null,
-    ksefNumber: null,
-    acquisitionDate: null,
-    duplicateOf: null,
-    rejection: null,
-    upoKey: null,
+    ...NOTHING_SENT_YET,
   });
 }
 
