@@ -9,7 +9,7 @@ import type { Router } from '../http/router.js';
 import { json, noContent } from '../http/types.js';
 import { newReferenceNumber } from '../numbering/numbers.js';
 import type { SessionInvoice, SimSession } from '../state.js';
-import { checkFormCode, findSession, openEncryption } from './online-routes.js';
+import { checkFormCode, findSession, openSession, type EncryptionInfo } from './online-routes.js';
 
 const PART_WINDOW_MS = 20 * 60_000;
 const BATCH_PERMISSIONS = ['InvoiceWrite', 'EnforcementOperations'] as const;
@@ -17,7 +17,7 @@ const BATCH_PERMISSIONS = ['InvoiceWrite', 'EnforcementOperations'] as const;
 interface OpenBatchRequest {
   formCode?: SimSession['formCode'];
   batchFile?: { fileSize?: number; fileHash?: string; compressionType?: 'Zip' | 'TarGz' | null; fileParts?: { ordinalNumber: number; fileSize: number; fileHash: string }[] };
-  encryption?: Parameters<typeof openEncryption>[1];
+  encryption?: EncryptionInfo;
   offlineMode?: boolean;
 }
 
@@ -31,36 +31,19 @@ export function registerBatchRoutes(router: Router, ctx: SimContext): void {
     if (!Array.isArray(parts) || parts.length === 0) throw badRequest('inputValidation', "Pole 'batchFile.fileParts' nie może być puste.");
     if (parts.length > 50) throw badRequest('tooManyParts', 'Pakiet może mieć najwyżej 50 części.');
     if (parts.some((p) => p.fileSize > 100 * 1024 * 1024 + 16)) throw badRequest('invalidPartSize', 'Część pakietu przekracza 100 MB.');
-    const { key, iv } = openEncryption(ctx, body.encryption);
-    const now = ctx.clock.now();
-    const session: SimSession = {
+    const session = openSession(ctx, operation, {
       kind: 'Batch',
-      referenceNumber: newReferenceNumber('SB', now),
-      context: operation.context,
-      authReference: operation.referenceNumber,
       formCode,
-      key,
-      iv,
-      dateCreated: now,
-      validUntil: new Date(now.getTime() + ctx.options.sessionTtlMs),
+      encryption: body.encryption,
       offlineMode: body.offlineMode === true,
-      invoices: [],
-      invoicesByReference: new Map(),
-      invoicesByKsefNumber: new Map(),
-      dateUpdated: now,
-      closedAt: null,
-      failure: null,
-      upoReferenceNumbers: [],
-      batch: {
+      batch: (now) => ({
         fileSize: requireField(file.fileSize, 'batchFile.fileSize'),
         fileHash: requireField(file.fileHash, 'batchFile.fileHash'),
         compressionType: file.compressionType ?? 'Zip',
         parts: parts.map((p) => ({ ordinalNumber: p.ordinalNumber, fileSize: p.fileSize, fileHash: p.fileHash, uploaded: null })),
         uploadDeadline: new Date(now.getTime() + PART_WINDOW_MS * parts.length),
-      },
-      work: Promise.resolve(),
-    };
-    ctx.state.sessions.set(session.referenceNumber, session);
+      }),
+    });
     const expires = session.batch!.uploadDeadline;
     return json(201, {
       referenceNumber: session.referenceNumber,

@@ -16,7 +16,7 @@ const MAX_INVOICE_WITH_ATTACHMENT_BYTES = 3_000_000;
 /** The synchronous refusals the `refuseInvoices` fault can answer with. */
 const REFUSAL_CODES = { 21402: 'invalidSize', 21403: 'invalidHash', 21405: 'inputValidation' } as const;
 
-interface EncryptionInfo {
+export interface EncryptionInfo {
   encryptedSymmetricKey?: string;
   initializationVector?: string;
   publicKeyId?: string | null;
@@ -47,35 +47,48 @@ export function findSession(ctx: SimContext, operation: AuthOperation, reference
   return session;
 }
 
+/**
+ * A new session of `kind`, opened with the caller's encryption, in the state and ready for invoices;
+ * `batch` gives the batch part of it from the session's opening time.
+ */
+export function openSession(
+  ctx: SimContext,
+  operation: AuthOperation,
+  init: { readonly kind: SimSession['kind']; readonly formCode: SimSession['formCode']; readonly encryption: EncryptionInfo | undefined; readonly offlineMode: boolean; readonly batch: (now: Date) => SimSession['batch'] },
+): SimSession {
+  const { key, iv } = openEncryption(ctx, init.encryption);
+  const now = ctx.clock.now();
+  const session: SimSession = {
+    kind: init.kind,
+    referenceNumber: newReferenceNumber(init.kind === 'Online' ? 'SO' : 'SB', now),
+    context: operation.context,
+    authReference: operation.referenceNumber,
+    formCode: init.formCode,
+    key,
+    iv,
+    dateCreated: now,
+    validUntil: new Date(now.getTime() + ctx.options.sessionTtlMs),
+    offlineMode: init.offlineMode,
+    invoices: [],
+    invoicesByReference: new Map(),
+    invoicesByKsefNumber: new Map(),
+    dateUpdated: now,
+    closedAt: null,
+    failure: null,
+    upoReferenceNumbers: [],
+    batch: init.batch(now),
+    work: Promise.resolve(),
+  };
+  ctx.state.sessions.set(session.referenceNumber, session);
+  return session;
+}
+
 export function registerOnlineSessionRoutes(router: Router, ctx: SimContext): void {
   router.add('POST', '/sessions/online', (req) => {
     const operation = requireAccess(ctx, req, WRITE_PERMISSIONS);
     const body = jsonBody<{ formCode?: SimSession['formCode']; encryption?: EncryptionInfo }>(req);
     const formCode = checkFormCode(body.formCode);
-    const { key, iv } = openEncryption(ctx, body.encryption);
-    const now = ctx.clock.now();
-    const session: SimSession = {
-      kind: 'Online',
-      referenceNumber: newReferenceNumber('SO', now),
-      context: operation.context,
-      authReference: operation.referenceNumber,
-      formCode,
-      key,
-      iv,
-      dateCreated: now,
-      validUntil: new Date(now.getTime() + ctx.options.sessionTtlMs),
-      offlineMode: false,
-      invoices: [],
-      invoicesByReference: new Map(),
-      invoicesByKsefNumber: new Map(),
-      dateUpdated: now,
-      closedAt: null,
-      failure: null,
-      upoReferenceNumbers: [],
-      batch: null,
-      work: Promise.resolve(),
-    };
-    ctx.state.sessions.set(session.referenceNumber, session);
+    const session = openSession(ctx, operation, { kind: 'Online', formCode, encryption: body.encryption, offlineMode: false, batch: () => null });
     return json(201, { referenceNumber: session.referenceNumber, validUntil: session.validUntil.toISOString() });
   });
 
