@@ -4,7 +4,7 @@ import { KsefJobError, VersionConflictError } from '../../domain/errors.js';
 import { batchMayBeProcessed, type BatchFailureStage, type BatchInvoice, type OpenedBatch, type SentBatch } from '../../ports/ksef-gateway.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
 import { classifySendFailure } from './ksef-errors.js';
-import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
+import { changeAt, createSessionRecord, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * Sends `docs` as one batch session. KSeF names the session only when it opens, inside the
@@ -21,22 +21,7 @@ import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from
 export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[], batchNumber: number): Promise<void> {
   const { ksef, sessions } = run.deps;
   const localId = `batch-${run.runId}-${batchNumber}`;
-  const openedAt = run.clock.now().toISOString();
-  let record = await sessions.create({
-    id: localId,
-    kind: 'Batch',
-    referenceNumber: null,
-    documentIds: docs.map((doc) => doc.id),
-    openedAt,
-    closedAt: null,
-    uploadDeadline: null,
-    status: null,
-    settled: false,
-    upoPages: null,
-    invoiceUposDone: false,
-    updatedAt: openedAt,
-    version: 1,
-  });
+  let record = await createSessionRecord(run, { id: localId, kind: 'Batch', referenceNumber: null }, docs);
   const inBatch: OutgoingDocument[] = [];
   const invoices: BatchInvoice[] = [];
   for (const doc of docs) {

@@ -2,7 +2,7 @@ import { moveToSending, recordRejected, recordSent, type OutgoingDocument } from
 import { checkOffline } from './offline-check.js';
 import { recoverSending } from './recover-sending.js';
 import { classifySendFailure, isInvoiceRefusal, refusalOf, type SendFailure } from './ksef-errors.js';
-import { changeAt, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
+import { changeAt, createSessionRecord, patchSession, readXml, updateIfUnchanged, type SendRun } from './send-run.js';
 
 /**
  * After this many invoices in a row fail with an unknown outcome, KSeF itself is in trouble rather
@@ -21,26 +21,12 @@ const MAX_FAILURES_IN_A_ROW = 3;
  * of the session, or after MAX_FAILURES_IN_A_ROW failures in a row: the rest waits for the next run.
  */
 export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]): Promise<void> {
-  const { ksef, sessions, documents } = run.deps;
+  const { ksef, documents } = run.deps;
   const signal = run.budget.signal;
   const session = await ksef.openOnlineSession(signal);
   const ref = session.referenceNumber;
   run.counters.sessionsOpened++;
-  const openedAt = run.clock.now().toISOString();
-  const record = await sessions.create({
-    id: ref,
-    kind: 'Online',
-    referenceNumber: ref,
-    documentIds: docs.map((doc) => doc.id),
-    openedAt,
-    closedAt: null,
-    status: null,
-    settled: false,
-    upoPages: null,
-    invoiceUposDone: false,
-    updatedAt: openedAt,
-    version: 1,
-  });
+  const record = await createSessionRecord(run, { id: ref, kind: 'Online', referenceNumber: ref }, docs);
   const unknown: OutgoingDocument[] = [];
   const failures = new Map<string, SendFailure>();
   let inARow = 0;

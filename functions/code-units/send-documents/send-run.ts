@@ -88,3 +88,25 @@ export async function patchSession(run: SendRun, record: KsefSessionRecord, chan
     }
   }
 }
+
+/** Records, before anything is sent into it, the session that `docs` go into (the intent). */
+export function createSessionRecord(
+  run: SendRun,
+  session: { readonly id: string; readonly kind: KsefSessionRecord['kind']; readonly referenceNumber: string | null },
+  docs: readonly OutgoingDocument[],
+): Promise<KsefSessionRecord> {
+  const openedAt = run.clock.now().toISOString();
+  return run.deps.sessions.create({
+    ...session,
+    documentIds: docs.map((doc) => doc.id),
+    openedAt,
+    closedAt: null,
+    uploadDeadline: null,
+    status: null,
+    settled: false,
+    upoPages: null,
+    invoiceUposDone: false,
+    updatedAt: openedAt,
+    version: 1,
+  });
+}
