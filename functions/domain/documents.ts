@@ -606,14 +606,6 @@ export function ledgerFieldsOf(fields: InvoiceFields) {
   };
 }
 
-/** Ledger rows are equal for reconciliation purposes when everything but `updatedAt` matches. */
-export function ledgerRowChanged(before: LedgerRow | undefined, after: LedgerRow): boolean {
-  if (before === undefined) return true;
-  const { updatedAt: _a, ...b } = before;
-  const { updatedAt: _b, ...a } = after;
-  return JSON.stringify(b) !== JSON.stringify(a);
-}
-
 /* ---------- Amounts ---------- */
 
 /** Sums FA(3) amounts (TKwotowy: up to two decimals, may be negative) exactly, in grosze. */
