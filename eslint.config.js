@@ -16,8 +16,13 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-console': 'off',
     },
+  },
+  {
+    // One logger (functions/ports/logger.ts, Powertools behind it): console only where a person reads the terminal.
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/local/main.ts', 'functions/ksef-sim/main.ts'],
+    rules: { 'no-console': 'error' },
   },
   {
     files: ['functions/**/*.ts'],

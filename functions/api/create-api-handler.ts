@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -22,7 +21,7 @@ export const API_ROUTES = [...queueRoutes, ...runRoutes, ...notificationRoutes, 
  * problem mapper answers first and the access log then sees the final status.
  */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
-  const logger = deps.logger ?? new Logger({ serviceName: 'management-api' });
+  const { logger } = deps;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(accessLog(logger))
     .use(httpHeaderNormalizer())

@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 import { CODE_UNIT_IDS } from '../domain/catalogue.js';
 import type { RunLogEntry } from '../domain/job-queue-entry.js';
 import type { CodeUnit } from '../ports/code-unit.js';
-import { runEntry, type RunTriggerInput } from '../use-cases/run-entry.js';
-import { awsRunnerDeps } from '../wiring/aws.js';
+import type { RunnerDeps } from '../use-cases/deps.js';
+import { runEntry, type RunEntryOptions, type RunTriggerInput } from '../use-cases/run-entry.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -17,13 +17,19 @@ const triggerSchema = z.union([
   z.object({ codeUnit: z.enum(CODE_UNIT_IDS), entryId: nonEmpty(), trigger: z.literal('manual'), runId: nonEmpty(), requestedBy: nonEmpty() }),
 ]);
 
-/** The thin door of every code-unit function: validate the trigger, run the protocol, log the outcome. */
-export function codeUnitHandler(codeUnit: CodeUnit) {
-  return async (event: unknown, _context: Context): Promise<Pick<RunLogEntry, 'runId' | 'status'>> => {
+export type CodeUnitHandler = (event: unknown, context: Context) => Promise<Pick<RunLogEntry, 'runId' | 'status'>>;
+
+/**
+ * The thin door of every code-unit function: validate the trigger, run the protocol (which logs and
+ * measures the run). `runnerDeps` is the runtime's: wiring/aws.ts on Lambda, wiring/local.ts locally,
+ * where the Scheduler emulator and run-now invoke this same function with the same events.
+ */
+export function codeUnitHandler(codeUnit: CodeUnit, runnerDeps: (codeUnit: CodeUnit) => RunnerDeps, options?: RunEntryOptions): CodeUnitHandler {
+  return async (event, context) => {
     const trigger = triggerSchema.parse(event) as RunTriggerInput;
     if (trigger.codeUnit !== codeUnit.id) throw new Error(`This function runs '${codeUnit.id}', not '${trigger.codeUnit}'.`);
-    const row = await runEntry(awsRunnerDeps(codeUnit), trigger);
-    console.log(JSON.stringify({ message: 'run finished', codeUnit: codeUnit.id, runId: row.runId, status: row.status, trigger: row.trigger }));
+    const deps = runnerDeps(codeUnit);
+    const row = await runEntry({ ...deps, logger: deps.logger.with({ requestId: context.awsRequestId }) }, trigger, options);
     return { runId: row.runId, status: row.status };
   };
 }

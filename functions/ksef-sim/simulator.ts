@@ -26,6 +26,7 @@ import { registerInvoiceRoutes } from './invoices/invoice-routes.js';
 import { seedIncomingInvoice, type SeedIncomingInvoiceInput } from './invoices/seed.js';
 import { registerControlRoutes } from './control-routes.js';
 import { SimState, type StoredInvoice } from './state.js';
+import { powertoolsLogger } from '../adapters/powertools/powertools-logger.js';
 
 export interface KsefSimulator {
   /** Base URL of the API, e.g. `http://127.0.0.1:3001/v2` (what a client calls KSeF's base URL). */
@@ -55,6 +56,7 @@ export interface KsefSimulator {
 export async function createKsefSimulator(options: KsefSimulatorOptions = {}): Promise<KsefSimulator> {
   const clock = options.clock ?? systemClock;
   const resolved = resolveOptions(options);
+  const logger = powertoolsLogger({ serviceName: 'ksef-sim' });
   const validator = options.validator ?? new XmllintXsdValidator();
   const state = new SimState();
   const keys = new PublicKeyRing();
@@ -150,7 +152,7 @@ export async function createKsefSimulator(options: KsefSimulatorOptions = {}): P
         response = errorResponse(req, error);
       }
     }
-    if (resolved.log) console.log(`${new Date().toISOString()} ${label} → ${response.status}`);
+    if (resolved.log) logger.info('request', { request: label, status: response.status });
     if (ctx.faults.take('loseResponses', label)) {
       // The work is done and committed; the client never hears about it.
       res.socket?.destroy();
@@ -173,7 +175,7 @@ export async function createKsefSimulator(options: KsefSimulatorOptions = {}): P
 
   function errorResponse(req: SimRequest, error: unknown): SimResponse {
     if (error instanceof KsefApiError) return renderError(req, error, clock.now());
-    console.error('ksef-sim: unexpected error', error);
+    logger.error('The simulator failed unexpectedly.', { error });
     return json(500, { title: 'Internal Server Error', status: 500, detail: (error as Error).message }, { 'content-type': 'application/problem+json' });
   }
 

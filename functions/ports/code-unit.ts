@@ -1,6 +1,7 @@
 import type { CodeUnitId } from '../domain/catalogue.js';
 import type { JobQueueEntry, RunCounters, RunTrigger } from '../domain/job-queue-entry.js';
 import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
 
 export interface CodeUnitContext {
   readonly runId: string;
@@ -12,6 +13,8 @@ export interface CodeUnitContext {
   readonly deadline: Date;
   /** Aborted when the job timeout passes. */
   readonly signal: AbortSignal;
+  /** The run's log: every line carries codeUnit, runId, attempt and trigger. */
+  readonly logger: Logger;
 }
 
 export interface CodeUnitResult {

@@ -1,5 +1,6 @@
 import type { JobQueueEntry } from '../domain/job-queue-entry.js';
 import { desiredSchedule } from '../domain/schedule.js';
+import type { Logger } from '../ports/logger.js';
 import type { ScheduleGateway } from '../ports/schedule-gateway.js';
 
 /**
@@ -8,12 +9,12 @@ import type { ScheduleGateway } from '../ports/schedule-gateway.js';
  * on its next pass, so the caller's change (already stored) is not reported as failed.
  * Returns whether the schedule was put.
  */
-export async function applySchedule(schedules: ScheduleGateway, entry: JobQueueEntry): Promise<boolean> {
+export async function applySchedule(deps: { readonly schedules: ScheduleGateway; readonly logger: Logger }, entry: JobQueueEntry): Promise<boolean> {
   try {
-    await schedules.put(desiredSchedule(entry));
+    await deps.schedules.put(desiredSchedule(entry));
     return true;
   } catch (error) {
-    console.error(`Schedule of '${entry.codeUnit}' not updated; the reconciler will repair it.`, error);
+    deps.logger.error('The schedule was not updated; the reconciler will repair it.', { codeUnit: entry.codeUnit, error });
     return false;
   }
 }

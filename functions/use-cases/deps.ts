@@ -2,6 +2,8 @@ import type { Clock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import type { EntryRepository } from '../ports/entry-repository.js';
 import type { IdGenerator } from '../ports/ids.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { RunLauncher } from '../ports/run-launcher.js';
 import type { RunLogRepository } from '../ports/run-log-repository.js';
 import type { ScheduleGateway } from '../ports/schedule-gateway.js';
@@ -15,6 +17,7 @@ export interface JobQueueDeps {
   readonly launcher: RunLauncher;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly logger: Logger;
 }
 
 /** Who is told about run outcomes (failure and recovery e-mails); optional so that tests and tools can leave it out. */
@@ -28,4 +31,6 @@ export interface RunNotifierDeps {
 
 export interface RunnerDeps extends Omit<JobQueueDeps, 'launcher'>, RunNotifierDeps {
   readonly codeUnit: CodeUnit;
+  /** Run duration and outcome, and the documents each run moved (its counters). */
+  readonly metrics: Metrics;
 }

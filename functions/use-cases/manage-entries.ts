@@ -113,7 +113,7 @@ export async function ensureEntry(deps: JobQueueDeps, codeUnit: string, actor: A
   if (existing !== undefined) return { card: await cardOf(deps, existing), created: false };
   try {
     const created = await deps.entries.create(newEntry(deps, id, actor));
-    await applySchedule(deps.schedules, created);
+    await applySchedule(deps, created);
     return { card: await cardOf(deps, created), created: true };
   } catch (error) {
     // A concurrent call created it first (the create is conditional): that one is the entry.
@@ -141,7 +141,7 @@ export async function updateEntrySettings(
     }
     return withSettings(entry, applySettingsPatch(settingsOf(entry), patch), deps.clock.now(), actor);
   });
-  await applySchedule(deps.schedules, stored);
+  await applySchedule(deps, stored);
   return cardOf(deps, stored);
 }
 
@@ -177,7 +177,7 @@ export async function setEntryStatus(deps: JobQueueDeps, codeUnit: string, statu
     return next;
   });
   // Also when nothing changed: a repeated request repairs a drifted schedule at once.
-  await applySchedule(deps.schedules, stored);
+  await applySchedule(deps, stored);
   return cardOf(deps, stored);
 }
 
@@ -232,12 +232,12 @@ export async function deleteEntry(deps: JobQueueDeps, codeUnit: string, actor: A
       if (!(error instanceof VersionConflictError) || expectedVersion !== undefined || round >= 5) throw error;
     }
   }
-  console.info(`Entry '${id}' deleted by ${actor}.`);
+  deps.logger.info('Entry deleted.', { codeUnit: id, actor });
   // Entry first, schedule second: a schedule left behind is an orphan that the reconciler removes,
   // and if it fires before that, the run finds no entry and logs a Skipped row.
   try {
     await deps.schedules.remove(id);
   } catch (error) {
-    console.error(`Schedule of '${id}' not removed; the reconciler will remove it.`, error);
+    deps.logger.error('The schedule was not removed; the reconciler will remove it.', { codeUnit: id, error });
   }
 }

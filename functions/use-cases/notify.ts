@@ -12,7 +12,9 @@ import {
 } from '../domain/notification-policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/ids.js';
+import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
+import { DIMENSION, METRIC, type Metrics } from '../ports/metrics.js';
 import type { EmailLogEntry, NotificationStore } from '../ports/notification-store.js';
 
 /*
@@ -35,12 +37,6 @@ export interface NotificationConfig {
   readonly apiBaseUrl: string;
 }
 
-/** What notify logs through; Powertools' Logger and `console` both fit. */
-export interface NotifyLogger {
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
-
 export interface NotifyDeps {
   readonly notifications: NotificationStore;
   readonly mailer: Mailer;
@@ -48,7 +44,9 @@ export interface NotifyDeps {
   /** `runId(at)` makes the time-ordered ids of the sent e-mail log. */
   readonly ids: Pick<IdGenerator, 'runId'>;
   readonly config: NotificationConfig;
-  readonly logger?: NotifyLogger;
+  readonly logger: Logger;
+  /** One Emails point per e-mail, sent or failed. */
+  readonly metrics: Metrics;
 }
 
 export interface RunOutcomeNotice {
@@ -87,7 +85,7 @@ export function createRunOutcomeNotifier(deps: NotifyDeps): RunOutcomeNotifier {
 const DECIDE_ROUNDS = 5;
 
 export async function notifyRunOutcome(deps: NotifyDeps, notice: RunOutcomeNotice): Promise<NotifyResult> {
-  const logger = deps.logger ?? consoleLogger;
+  const { logger } = deps;
   const where = { codeUnit: notice.entry.codeUnit, runId: notice.run.runId, outcome: notice.outcome };
   try {
     const claimed = await claim(deps, notice);
@@ -126,7 +124,7 @@ async function claim(deps: NotifyDeps, notice: RunOutcomeNotice): Promise<Claim>
     if (!decision.changed) return { previous, decision, stored: previous, recipients };
     if (decision.send !== null && recipients.length === 0) {
       decision = { ...decision, send: null, next: stateWithoutMail(previous, decision), reason: `${decision.reason}, but the queue has no recipients` };
-      (deps.logger ?? consoleLogger).warn('A notification e-mail was due but nobody is configured to receive it.', { codeUnit, runId: notice.run.runId });
+      deps.logger.warn('A notification e-mail was due but nobody is configured to receive it.', { codeUnit, runId: notice.run.runId });
     }
     try {
       const stored = await deps.notifications.putState(decision.next, previous.version);
@@ -139,7 +137,7 @@ async function claim(deps: NotifyDeps, notice: RunOutcomeNotice): Promise<Claim>
 }
 
 /** A failure e-mail that reached nobody is still owed: give the interval back, unless someone moved on. */
-async function releaseClaim(deps: NotifyDeps, claimed: Claim, logger: NotifyLogger): Promise<void> {
+async function releaseClaim(deps: NotifyDeps, claimed: Claim, logger: Logger): Promise<void> {
   try {
     await deps.notifications.putState(stateWithoutMail(claimed.previous, claimed.decision), claimed.stored.version);
   } catch (error) {
@@ -148,7 +146,7 @@ async function releaseClaim(deps: NotifyDeps, claimed: Claim, logger: NotifyLogg
   }
 }
 
-async function sendToAll(deps: NotifyDeps, notice: RunOutcomeNotice, claimed: Claim, logger: NotifyLogger): Promise<EmailLogEntry[]> {
+async function sendToAll(deps: NotifyDeps, notice: RunOutcomeNotice, claimed: Claim, logger: Logger): Promise<EmailLogEntry[]> {
   const facts = factsFor(notice, claimed, deps.config.intervalMinutes);
   const emails: EmailLogEntry[] = [];
   for (const [language, to] of groupByLanguage(claimed.recipients)) {
@@ -174,6 +172,7 @@ async function sendToAll(deps: NotifyDeps, notice: RunOutcomeNotice, claimed: Cl
       logger.error('A notification e-mail could not be sent.', { codeUnit: base.codeUnit, runId: base.runId, to, error: email.error });
     }
     emails.push(email);
+    deps.metrics.add(METRIC.emails, 'Count', 1, { [DIMENSION.kind]: email.kind, [DIMENSION.result]: email.status });
     await deps.notifications.appendEmail(email).catch((error: unknown) => {
       logger.error('A notification e-mail could not be written to the e-mail log.', { mailId: email.id, codeUnit: email.codeUnit, error: describe(error) });
     });
@@ -243,8 +242,3 @@ export function groupByLanguage(recipients: readonly NotificationRecipient[]): [
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-
-const consoleLogger: NotifyLogger = {
-  warn: (message, attributes) => console.warn(JSON.stringify({ level: 'WARN', message, ...attributes })),
-  error: (message, attributes) => console.error(JSON.stringify({ level: 'ERROR', message, ...attributes })),
-};

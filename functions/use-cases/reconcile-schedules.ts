@@ -54,7 +54,7 @@ export interface ReconcileReport {
   readonly failures: ReadonlyArray<{ readonly codeUnit: CodeUnitId; readonly message: string }>;
 }
 
-export type ReconcilerDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules' | 'clock'> & RunNotifierDeps;
+export type ReconcilerDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules' | 'clock' | 'logger'> & RunNotifierDeps;
 
 export interface ReconcileOptions {
   /** A Ready entry whose next run (an Error entry whose restart) is older than this did not run. Default 5 minutes. */

@@ -7,7 +7,7 @@ import { StaleLeaseError } from './run-errors.js';
 import { retryVerdict } from './retry-verdict.js';
 import { tellRunOutcome } from './tell-run-outcome.js';
 
-export type StaleLeaseDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules'> & RunNotifierDeps;
+export type StaleLeaseDeps = Pick<JobQueueDeps, 'entries' | 'runs' | 'schedules' | 'logger'> & RunNotifierDeps;
 
 export const STALE_LEASE_ACTOR = 'system:stale-lease';
 
@@ -40,7 +40,7 @@ export async function recoverStaleLease(deps: StaleLeaseDeps, entry: JobQueueEnt
     if (error instanceof VersionConflictError) return undefined;
     throw error;
   }
-  await applySchedule(deps.schedules, stored);
+  await applySchedule(deps, stored);
   if (lease !== null && row !== undefined) await tellRunOutcome(deps, { previousStatus: lease.previousStatus, row, entry: stored });
   return stored;
 }

@@ -4,6 +4,8 @@ import { describeError } from '../domain/retry-policy.js';
 import type { ScheduleInput } from '../domain/schedule.js';
 import { acquireLease, finishRun, hasPendingRestart, isLeaseStale, RUNNER_ACTOR, type RunOutcome } from '../domain/transitions.js';
 import type { CodeUnitResult } from '../ports/code-unit.js';
+import type { Logger } from '../ports/logger.js';
+import { DIMENSION, METRIC } from '../ports/metrics.js';
 import type { ManualRunRequest } from '../ports/run-launcher.js';
 import { applySchedule } from './apply-schedule.js';
 import type { RunnerDeps } from './deps.js';
@@ -149,12 +151,27 @@ async function writeSkipped(deps: RunnerDeps, trigger: RunTriggerInput, runId: s
   };
   try {
     await deps.runs.start(row);
-    return row;
   } catch (error) {
     // The same manual request delivered twice: its row is already there.
     if (error instanceof EntryAlreadyExistsError) return error.existing as RunLogEntry;
     throw error;
   }
+  runLogger(deps.logger, row).info('Run skipped.', { skipReason: reason });
+  deps.metrics.add(METRIC.runs, 'Count', 1, { [DIMENSION.queue]: row.codeUnit, [DIMENSION.outcome]: row.status });
+  return row;
+}
+
+/** The keys every line of a run carries. */
+export function runLogger(logger: Logger, run: Pick<RunLogEntry, 'codeUnit' | 'runId' | 'attempt' | 'trigger'>): Logger {
+  return logger.with({ codeUnit: run.codeUnit, runId: run.runId, attempt: run.attempt, trigger: run.trigger });
+}
+
+/** Run duration and outcome per queue, and each counter of a successful run (what it moved). */
+function publishRunMetrics(deps: RunnerDeps, row: RunLogEntry): void {
+  const queue = { [DIMENSION.queue]: row.codeUnit };
+  deps.metrics.add(METRIC.runs, 'Count', 1, { ...queue, [DIMENSION.outcome]: row.status });
+  if (row.durationMs !== null) deps.metrics.add(METRIC.runDuration, 'Milliseconds', row.durationMs, queue);
+  for (const [counter, value] of Object.entries(row.counters)) deps.metrics.add(METRIC.runCounter, 'Count', value, { ...queue, [DIMENSION.counter]: counter });
 }
 
 type Result = { readonly ok: true; readonly counters: RunCounters } | { readonly ok: false; readonly error: unknown };
@@ -169,6 +186,7 @@ async function execute(
   const { sleep, random } = options;
   const lease = leased.lease;
   if (lease === null) throw new Error('A leased entry has a lease.');
+  const logger = runLogger(deps.logger, { codeUnit: leased.codeUnit, ...lease });
   const started: RunLogEntry = {
     codeUnit: leased.codeUnit,
     entryId: leased.id,
@@ -188,12 +206,12 @@ async function execute(
   let result: Result;
   try {
     await deps.runs.start(started);
-    result = await runCodeUnit(deps, leased, sleep);
+    result = await runCodeUnit(deps, leased, sleep, logger);
   } catch (error) {
     result = { ok: false, error };
   }
   const end = deps.clock.now();
-  const row = await completeRow(deps, started, result, end);
+  const row = await completeRow(deps, started, result, end, logger);
   const outcome: RunOutcome = result.ok
     ? { kind: 'success', runId: lease.runId, counters: result.counters }
     : { kind: 'failure', runId: lease.runId, errorMessage: row.errorMessage ?? describeError(result.error).message };
@@ -203,25 +221,29 @@ async function execute(
     const stored = await finishEntry(deps, leased, outcome, result, end, random);
     finished = stored?.entry;
     if (stored !== undefined) {
-      await applySchedule(deps.schedules, stored.entry);
+      await applySchedule(deps, stored.entry);
       ended = { previousStatus: stored.previousStatus, row, entry: stored.entry };
     }
   } catch (error) {
     // The lease goes stale and is ended by the next trigger or the reconciler; the row is complete.
-    console.error(`Run '${lease.runId}' of '${leased.codeUnit}' could not finish its entry.`, error);
+    logger.error('The run could not finish its entry; the lease goes stale and the reconciler ends it.', { error });
   }
   // When the lease was not ours any more, the stale-lease recovery that took it has told the notifier.
-  if (ended !== undefined) await tellRunOutcome(deps, ended);
+  if (ended !== undefined) await tellRunOutcome({ ...deps, logger }, ended);
   try {
     await options.onFinished?.({ row, entry: finished });
   } catch (error) {
-    console.error(`Run '${lease.runId}' of '${leased.codeUnit}': onFinished failed.`, error);
+    logger.error('onFinished failed.', { error });
   }
+  const summary = { status: row.status, durationMs: row.durationMs, counters: row.counters, ...(row.errorMessage === null ? {} : { errorMessage: row.errorMessage }) };
+  if (row.status === 'Error') logger.warn('Run finished.', summary);
+  else logger.info('Run finished.', summary);
+  publishRunMetrics(deps, row);
   return row;
 }
 
 /** Step 4: the code unit, cut off at the job timeout. */
-async function runCodeUnit(deps: RunnerDeps, entry: JobQueueEntry, sleep: NonNullable<RunEntryOptions['sleep']>): Promise<Result> {
+async function runCodeUnit(deps: RunnerDeps, entry: JobQueueEntry, sleep: NonNullable<RunEntryOptions['sleep']>, logger: Logger): Promise<Result> {
   const lease = entry.lease;
   if (lease === null) throw new Error('A leased entry has a lease.');
   const timeoutMs = entry.jobTimeoutSeconds * 1000;
@@ -239,6 +261,7 @@ async function runCodeUnit(deps: RunnerDeps, entry: JobQueueEntry, sleep: NonNul
       clock: deps.clock,
       deadline: new Date(Date.parse(lease.startedAt) + timeoutMs),
       signal: abort.signal,
+      logger,
     }),
   );
   // Whichever loses the race settles later with nobody listening.
@@ -263,7 +286,7 @@ function countersOf(value: CodeUnitResult | undefined): RunCounters {
 }
 
 /** Step 5. When the row is not InProcess any more, a stale-lease verdict was recorded: that one stands. */
-async function completeRow(deps: RunnerDeps, started: RunLogEntry, result: Result, end: Date): Promise<RunLogEntry> {
+async function completeRow(deps: RunnerDeps, started: RunLogEntry, result: Result, end: Date, logger: Logger): Promise<RunLogEntry> {
   const described = result.ok ? null : describeError(result.error);
   const row: RunLogEntry = {
     ...started,
@@ -285,11 +308,11 @@ async function completeRow(deps: RunnerDeps, started: RunLogEntry, result: Resul
         await deps.runs.start(row);
         return row;
       } catch (startError) {
-        console.error(`Run '${started.runId}' of '${started.codeUnit}': the run log could not be written.`, startError);
+        logger.error('The run log could not be written.', { error: startError });
         return row;
       }
     }
-    console.error(`Run '${started.runId}' of '${started.codeUnit}': the run log row could not be completed.`, error);
+    logger.error('The run log row could not be completed.', { error });
     return row;
   }
 }

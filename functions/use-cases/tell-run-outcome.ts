@@ -1,5 +1,6 @@
 import type { EntryStatus, JobQueueEntry, RunLogEntry } from '../domain/job-queue-entry.js';
 import { notificationOutcomeOf } from '../domain/notification-policy.js';
+import type { Logger } from '../ports/logger.js';
 import type { RunNotifierDeps } from './deps.js';
 
 /** A run that held the lease and has ended, as the runner or the stale-lease recovery stored it. */
@@ -18,7 +19,7 @@ export interface EndedRun {
  * will be retried tells nobody (not even the store: it would change nothing), nor does a manual run
  * on an entry that was OnHold or in Error. Never throws: e-mail must not change a run's outcome.
  */
-export async function tellRunOutcome(deps: RunNotifierDeps, ended: EndedRun): Promise<void> {
+export async function tellRunOutcome(deps: RunNotifierDeps & { readonly logger: Logger }, ended: EndedRun): Promise<void> {
   if (deps.notify === undefined) return;
   const outcome = notificationOutcomeOf({ previousStatus: ended.previousStatus, runStatus: ended.row.status, entryAfter: ended.entry });
   if (outcome === null || outcome === 'retry-scheduled') return;
@@ -31,6 +32,6 @@ export async function tellRunOutcome(deps: RunNotifierDeps, ended: EndedRun): Pr
       ...(outcome === 'final-failure' ? { restartAt: entry.nextRunTrigger === 'restart' ? entry.nextRunAt : null } : {}),
     });
   } catch (error) {
-    console.error(`Run '${ended.row.runId}' of '${entry.codeUnit}': the ${outcome} notification failed.`, error);
+    deps.logger.error(`The ${outcome} notification failed.`, { codeUnit: entry.codeUnit, runId: ended.row.runId, error });
   }
 }

@@ -1,6 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
 import { DynamoIncomingDocumentRepository } from '../adapters/aws/dynamo-incoming-document-repository.js';
 import { DynamoKsefSessionRepository } from '../adapters/aws/dynamo-ksef-session-repository.js';
@@ -10,8 +7,9 @@ import { S3DocumentStore } from '../adapters/aws/s3-document-store.js';
 import { fa3Parser } from '../adapters/xml/fa3-parser.js';
 import type { CodeUnitDeps, CodeUnitFactory } from '../code-units/factories.js';
 import type { CodeUnit } from '../ports/code-unit.js';
-import { AWS_ENV } from './aws-env.js';
-import { awsKsefGateway, KsefSettingsError } from './ksef.js';
+import { awsClients, awsLogger, awsMetrics } from './aws-container.js';
+import { AWS_ENV, DocumentsConfigError, readAwsEnvironment } from './aws-env.js';
+import { awsKsefGateway } from './ksef.js';
 
 /*
  * The code units on AWS: DynamoDB repositories in the one table, invoice XML and UPOs in S3
@@ -24,20 +22,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 let cached: CodeUnitDeps | undefined;
 
-export function awsCodeUnitDeps(env: Env = process.env): CodeUnitDeps {
+export function awsCodeUnitDeps(variables: Env = process.env): CodeUnitDeps {
   if (cached) return cached;
-  const tableName = required(env, AWS_ENV.tableName);
-  const bucket = required(env, AWS_ENV.documentsBucket);
-  const ksef = awsKsefGateway({ env, secrets: new SecretsManagerClient({}) });
-  const dynamo = new DynamoDBClient({});
+  const env = readAwsEnvironment(variables);
+  const { documents } = env;
+  if (documents === undefined) throw new DocumentsConfigError(`The function's environment is misconfigured: ${AWS_ENV.documentsBucket} is not set.`);
+  if (documents instanceof DocumentsConfigError) throw documents;
+  const dynamo = awsClients.dynamo();
   cached = {
-    ksef,
-    documents: new DynamoDocumentRepository(dynamo, tableName),
-    incoming: new DynamoIncomingDocumentRepository(dynamo, tableName),
-    ledger: new DynamoLedgerRepository(dynamo, tableName),
-    blobs: new S3DocumentStore(new S3Client({}), bucket),
-    sessions: new DynamoKsefSessionRepository(dynamo, tableName),
-    syncState: new DynamoSyncStateRepository(dynamo, tableName),
+    ksef: awsKsefGateway({ env: variables, secrets: awsClients.secrets(), client: { logger: awsLogger(), metrics: awsMetrics() } }),
+    documents: new DynamoDocumentRepository(dynamo, env.tableName),
+    incoming: new DynamoIncomingDocumentRepository(dynamo, env.tableName),
+    ledger: new DynamoLedgerRepository(dynamo, env.tableName),
+    blobs: new S3DocumentStore(awsClients.s3(), documents.bucket),
+    sessions: new DynamoKsefSessionRepository(dynamo, env.tableName),
+    syncState: new DynamoSyncStateRepository(dynamo, env.tableName),
     parser: fa3Parser,
   };
   return cached;
@@ -50,10 +49,4 @@ export function awsCodeUnit(factory: CodeUnitFactory, env: Env = process.env): C
     id: factory.id,
     run: async (context) => (unit ??= factory.build(awsCodeUnitDeps(env))).run(context),
   };
-}
-
-function required(env: Env, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new KsefSettingsError(`The function's environment is misconfigured: ${name} is not set.`);
-  return value;
 }

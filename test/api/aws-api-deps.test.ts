@@ -64,7 +64,8 @@ describe('the API dependencies on AWS', () => {
   test('leave the documents off, and the rest on, when their configuration is wrong', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 
-    const { deps } = await freshApiDeps({ [AWS_ENV.documentsBucket]: 'ksef-docs', [AWS_ENV.ksefNip]: '123' });
+    // Powertools' dev mode logs through the global console, which the spy sees.
+    const { deps } = await freshApiDeps({ [AWS_ENV.documentsBucket]: 'ksef-docs', [AWS_ENV.ksefNip]: '123', POWERTOOLS_DEV: 'true' });
 
     expect(deps.documents).toBeUndefined();
     expect(deps.notifications).toBeDefined();

@@ -12,6 +12,7 @@ import { makeEntry } from '../helpers/entry-factory.js';
 import { makeInvoiceBatch } from '../helpers/fa3-invoice-factory.js';
 import { startKsef, type LoggedRequest } from './ksef-setup.js';
 import { WarpClock } from './warp-clock.js';
+import { RecordingLogger } from '../helpers/recording-logger.js';
 
 /** A Lambda's 15 minutes, as the code units' job timeout. */
 const RUN_TIMEOUT_MS = 15 * 60_000;
@@ -114,6 +115,7 @@ function runOnce(unit: CodeUnit, clock: WarpClock, n: number) {
     clock,
     deadline: new Date(clock.nowMs() + RUN_TIMEOUT_MS),
     signal: controller.signal,
+    logger: new RecordingLogger(),
   };
   return unit.run(context);
 }

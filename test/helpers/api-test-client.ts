@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { ApiDeps, ApiLogger } from '../../functions/api/api-deps.js';
+import type { ApiDeps } from '../../functions/api/api-deps.js';
 import { createApiHandler, type ApiHandler } from '../../functions/api/create-api-handler.js';
 import { MemoryEntryRepository } from '../../functions/adapters/memory/memory-entry-repository.js';
 import { MemoryRunLogRepository } from '../../functions/adapters/memory/memory-run-log-repository.js';
@@ -9,6 +9,7 @@ import { cryptoIds } from '../../functions/adapters/system/crypto-ids.js';
 import type { ManualRunRequest, RunLauncher } from '../../functions/ports/run-launcher.js';
 import { conformanceProblems } from '../api/openapi-conformance.js';
 import { ManualClock } from './manual-clock.js';
+import { RecordingLogger } from './recording-logger.js';
 
 export const ADMIN_ARN = 'arn:aws:iam::123456789012:user/ksef-admin';
 
@@ -21,24 +22,7 @@ export class RecordingRunLauncher implements RunLauncher {
   }
 }
 
-export interface LogLine {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly attributes: Record<string, unknown>;
-}
-
-export class RecordingLogger implements ApiLogger {
-  readonly lines: LogLine[] = [];
-  info(message: string, ...extra: Record<string, unknown>[]): void {
-    this.lines.push({ level: 'info', message, attributes: Object.assign({}, ...extra) });
-  }
-  warn(message: string, ...extra: Record<string, unknown>[]): void {
-    this.lines.push({ level: 'warn', message, attributes: Object.assign({}, ...extra) });
-  }
-  error(message: string, ...extra: Record<string, unknown>[]): void {
-    this.lines.push({ level: 'error', message, attributes: Object.assign({}, ...extra) });
-  }
-}
+export { RecordingLogger, type LogLine } from './recording-logger.js';
 
 export interface ApiRequestOptions {
   /** An object is sent as JSON (with Content-Type: application/json unless headers say otherwise); a string as is. */

@@ -11,6 +11,8 @@ import { notifyRunOutcome, type NotifyDeps } from '../../functions/use-cases/not
 import { makeEntry } from '../helpers/entry-factory.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { completeRun, makeRunId, makeRunLogEntry } from '../helpers/run-log-factory.js';
+import { MemoryMetrics } from '../../functions/adapters/memory/memory-metrics.js';
+import { RecordingLogger } from '../helpers/recording-logger.js';
 
 /*
  * The issue's e-mail story with the real adapters: the notification state and the e-mail log in the
@@ -50,6 +52,8 @@ describe('failure and recovery e-mails through DynamoDB and the local SES outbox
       clock,
       ids: { runId: (at) => makeRunId(at, ++mails) },
       config: { from: 'ksef-jobs@example.com', intervalMinutes: 60, environmentName: 'local', apiBaseUrl: 'http://127.0.0.1:3000' },
+      logger: new RecordingLogger(),
+      metrics: new MemoryMetrics(),
     };
   });
 

@@ -5,7 +5,8 @@ import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
 import { MemoryKsefSessionRepository } from '../../functions/adapters/memory/memory-ksef-session-repository.js';
 import { ManualClock } from '../../functions/ksef-sim/clock.js';
 import { awsCodeUnit } from '../../functions/wiring/aws-code-units.js';
-import { DeferredKsefGateway, KsefSettingsError } from '../../functions/wiring/ksef.js';
+import { DocumentsConfigError } from '../../functions/wiring/aws-env.js';
+import { DeferredKsefGateway } from '../../functions/wiring/ksef.js';
 import { memoryStores, runContext } from '../code-units/inbound/helpers/inbound-world.js';
 
 describe('the code-unit registry and its AWS wiring', () => {
@@ -24,8 +25,13 @@ describe('the code-unit registry and its AWS wiring', () => {
 
   it('on AWS a code unit whose function lacks DOCUMENTS_BUCKET fails its run naming the variable', async () => {
     // Prepare
+    const arn = 'arn:aws:lambda:eu-central-1:123456789012:function:x';
     const unit = awsCodeUnit(incomingDocumentsFactory, {
       TABLE_NAME: 'jobs',
+      SCHEDULE_GROUP_NAME: 'ksef',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+      SCHEDULE_DLQ_ARN: 'arn:aws:sqs:eu-central-1:123456789012:dlq',
+      CODE_UNIT_FUNCTION_ARNS: JSON.stringify(Object.fromEntries(CODE_UNIT_IDS.map((id) => [id, arn]))),
       KSEF_NIP: '5265877635',
       KSEF_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ksef-AbCdEf',
     });
@@ -33,7 +39,7 @@ describe('the code-unit registry and its AWS wiring', () => {
     const run = unit.run(runContext('incoming-documents', new ManualClock()));
     // Assess
     expect(unit.id).toBe('incoming-documents');
-    await expect(run).rejects.toBeInstanceOf(KsefSettingsError);
-    await expect(run).rejects.toThrow('DOCUMENTS_BUCKET is not set');
+    await expect(run).rejects.toBeInstanceOf(DocumentsConfigError);
+    await expect(run).rejects.toThrow('DOCUMENTS_BUCKET is required when KSEF_NIP is set.');
   });
 });

@@ -1,9 +1,12 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { ApiHandler } from '../../api/create-api-handler.js';
 import { problemDetails, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemKind } from '../../api/problem.js';
+import type { Logger } from '../../ports/logger.js';
+import { powertoolsLogger } from '../powertools/powertools-logger.js';
+import { lambdaContext } from './lambda-context.js';
 
 /*
  * The local stand-in for API Gateway (HTTP API, payload format 2.0): each request becomes an
@@ -19,6 +22,8 @@ export interface LocalApiServerOptions {
   readonly maxBodyBytes?: number;
   /** What a handler may take, like API Gateway's integration timeout. */
   readonly timeoutMs?: number;
+  /** Where a defect of this server is logged; default: a Powertools logger of the `local-api-server` service. */
+  readonly logger?: Logger;
 }
 
 export interface RunningLocalApiServer {
@@ -122,24 +127,6 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, now: D
   };
 }
 
-function lambdaContext(requestId: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'management-api-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:management-api-local',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: 'local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 function writeProblem(response: ServerResponse, problem: ProblemDetails, headers: Record<string, string> = {}): void {
   response.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...headers });
   response.end(JSON.stringify(problem));
@@ -174,6 +161,7 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
   if (options.token.length === 0) throw new RangeError('The local API token must not be empty.');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const logger = options.logger ?? powertoolsLogger({ serviceName: 'local-api-server' });
   return createServer((request, response) => {
     void (async () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
@@ -187,7 +175,7 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
           }
         }
         const event = toApiGatewayEvent(request, await readBody(request, maxBodyBytes));
-        writeResult(response, await options.handler(event, lambdaContext(event.requestContext.requestId, timeoutMs)));
+        writeResult(response, await options.handler(event, lambdaContext({ functionName: 'management-api', requestId: event.requestContext.requestId, timeoutMs })));
       } catch (error) {
         if (response.headersSent) {
           response.destroy();
@@ -195,7 +183,7 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
           writeProblem(response, problemFor('payloadTooLarge', `The body exceeds ${maxBodyBytes} bytes.`, path), { connection: 'close' });
         } else {
           // The handler answers every error itself; reaching here is a defect of this server.
-          console.error('The local API server failed to answer a request', error);
+          logger.error('The local API server failed to answer a request.', { error });
           writeProblem(response, problemFor('internal', 'An unexpected error occurred; it has been logged.', path));
         }
       }

@@ -6,6 +6,7 @@ import type { IncomingDocumentRepository } from '../../ports/incoming-document-r
 import type { InvoiceParser } from '../../ports/invoice-parser.js';
 import { KsefRateBudgetExhaustedError, KsefRateLimitError } from '../../ports/ksef-errors.js';
 import type { IncrementalSyncPackage, KsefGateway, KsefInvoiceMetadata } from '../../ports/ksef-gateway.js';
+import type { Logger } from '../../ports/logger.js';
 import type { SyncStateRepository, SyncStreamId } from '../../ports/sync-state-repository.js';
 import { fieldsFromMetadata } from './fields-from-metadata.js';
 
@@ -73,7 +74,7 @@ export function incomingDocumentsCodeUnit(deps: IncomingDocumentsDeps): CodeUnit
           if (!isRateLimited(error)) throw error;
           // The mark stays where the last stored package left it: the next run asks from there.
           packagesPostponed = 1;
-          console.warn(`incoming-documents: KSeF's export limit is reached (${error.message}); invoices from ${from} wait for a later run.`);
+          context.logger.warn("KSeF's export limit is reached; the invoices wait for a later run.", { from, error: error.message });
           break;
         }
         counters.packages += 1;
@@ -104,11 +105,11 @@ async function storePackage(deps: IncomingDocumentsDeps, context: CodeUnitContex
     await deps.blobs.put(xmlKey, bytes);
     const contentSha256 = deps.ksef.invoiceHash(bytes);
     if (metadata.invoiceHash && metadata.invoiceHash !== contentSha256) {
-      console.warn(`incoming-documents: the XML of ${metadata.ksefNumber} does not hash to KSeF's invoiceHash; stored as received.`);
+      context.logger.warn("The invoice's XML does not hash to KSeF's invoiceHash; stored as received.", { ksefNumber: metadata.ksefNumber });
     }
     const document: IncomingDocument = {
       ksefNumber: metadata.ksefNumber,
-      fields: fieldsOf(deps.parser, xml, metadata),
+      fields: fieldsOf(deps.parser, xml, metadata, context.logger),
       contentSha256,
       sizeBytes: bytes.byteLength,
       xmlKey,
@@ -122,12 +123,12 @@ async function storePackage(deps: IncomingDocumentsDeps, context: CodeUnitContex
 }
 
 /** The parsed FA(3) fields; KSeF's own metadata when the XML is not an FA(3) the parser reads. */
-function fieldsOf(parser: InvoiceParser, xml: string, metadata: KsefInvoiceMetadata): InvoiceFields {
+function fieldsOf(parser: InvoiceParser, xml: string, metadata: KsefInvoiceMetadata, logger: Logger): InvoiceFields {
   try {
     return parser.parse(xml);
   } catch (error) {
     if (!(error instanceof SchemaValidationError)) throw error;
-    console.warn(`incoming-documents: ${metadata.ksefNumber} is not an FA(3) the parser reads (${error.message}); its fields come from KSeF's metadata.`);
+    logger.warn("The invoice is not an FA(3) the parser reads; its fields come from KSeF's metadata.", { ksefNumber: metadata.ksefNumber, error: error.message });
     return fieldsFromMetadata(metadata);
   }
 }

@@ -63,7 +63,7 @@ async function runProcessSessions(deps: ProcessSessionsDeps, context: CodeUnitCo
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
   const counters: Counters = { accepted: 0, rejected: 0, stillProcessing: 0, duplicatesReconciled: 0, returnedToPending: 0, sessionsSettled: 0 };
   const unsettled = (await deps.sessions.listUnfinished()).filter((record) => !record.settled && record.referenceNumber !== null);
-  const outcome = await forEachSession(BY, unsettled, budget, async (record) => {
+  const outcome = await forEachSession(context.logger, unsettled, budget, async (record) => {
     await pollSession(deps, clock, budget.signal, record, counters);
     return 'next';
   });

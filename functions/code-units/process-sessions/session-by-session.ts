@@ -1,6 +1,7 @@
 import { KsefJobError, VersionConflictError } from '../../domain/errors.js';
 import { KsefApiError, KsefRateBudgetExhaustedError, KsefRateLimitError, KsefUnknownOutcomeError } from '../../ports/ksef-errors.js';
 import type { KsefSessionRecord } from '../../ports/ksef-session-repository.js';
+import type { Logger } from '../../ports/logger.js';
 import type { RunBudget } from '../send-documents/run-budget.js';
 
 /** KSeF's rate limit (429 after the client's own waits, or a wait longer than the run allows): not now. */
@@ -55,7 +56,7 @@ export interface SessionsOutcome {
  * returns 'stop' to end early on purpose (e.g. KSeF's rate limit: the rest waits for the next run).
  */
 export async function forEachSession(
-  codeUnit: string,
+  logger: Logger,
   records: readonly KsefSessionRecord[],
   budget: RunBudget,
   work: (record: KsefSessionRecord) => Promise<'next' | 'stop'>,
@@ -71,7 +72,7 @@ export async function forEachSession(
       if (!budget.hasTime()) break;
       failed++;
       const transient = isTransient(error);
-      console.warn(`${codeUnit}: session ${record.id} failed${transient ? ' (transient: tried again next run)' : ''}: ${messageOf(error)}`);
+      logger.warn(transient ? 'A session failed; it is tried again next run.' : 'A session failed.', { session: record.id, transient, error: messageOf(error) });
       if (!transient) lasting.push({ sessionId: record.id, error });
     }
   }

@@ -49,7 +49,7 @@ async function runProcessUpo(deps: ProcessUpoDeps, context: CodeUnitContext): Pr
   const budget = new RunBudget(context, deps.config?.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
   const counters: Counters = { upoStored: 0, sessionUpoStored: 0, upoPostponed: 0, upoUnavailable: 0 };
   const withReference = (await deps.sessions.listUnfinished()).filter((record) => record.referenceNumber !== null);
-  const outcome = await forEachSession(BY, withReference, budget, (record) => storeSessionUpos(deps, clock, budget, record, counters));
+  const outcome = await forEachSession(context.logger, withReference, budget, (record) => storeSessionUpos(deps, clock, budget, record, counters));
   const { upoPostponed, upoUnavailable, ...always } = counters;
   return finishRun(BY, { ...always, ...(upoPostponed > 0 ? { upoPostponed } : {}), ...(upoUnavailable > 0 ? { upoUnavailable } : {}) }, outcome);
 }

@@ -143,7 +143,7 @@ export function updateLedgersCodeUnit(deps: UpdateLedgersDeps): CodeUnit {
           if (!isRateLimited(error)) throw error;
           // The mark stays before this window: a later run asks for it, nothing is lost.
           windowsPostponed = Math.ceil((now - options.settleMs - from) / options.maxWindowMs);
-          console.warn(`update-ledgers: KSeF's metadata limit is reached (${error.message}); ${windowsPostponed} window(s) from ${new Date(from).toISOString()} wait for a later run.`);
+          context.logger.warn("KSeF's metadata limit is reached; the windows wait for a later run.", { windowsPostponed, from: new Date(from).toISOString(), error: error.message });
           break;
         }
         counters.ksefWindows += 1;

@@ -1,5 +1,6 @@
 import { updateLedgersFactory } from '../../code-units/factories.js';
 import { awsCodeUnit } from '../../wiring/aws-code-units.js';
+import { awsRunnerDeps } from '../../wiring/aws.js';
 import { codeUnitHandler } from '../code-unit-handler.js';
 
-export const handler = codeUnitHandler(awsCodeUnit(updateLedgersFactory));
+export const handler = codeUnitHandler(awsCodeUnit(updateLedgersFactory), awsRunnerDeps);

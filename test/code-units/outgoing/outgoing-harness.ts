@@ -12,6 +12,7 @@ import { documentBlobKeys } from '../../../functions/ports/document-store.js';
 import { SendFailuresError } from '../../../functions/code-units/send-documents/send-failures-error.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
 import { SELLER_NIP } from '../../helpers/fa3-invoice-factory.js';
+import { RecordingLogger } from '../../helpers/recording-logger.js';
 
 /**
  * One virtual time for the whole world of a test: the simulator's clock, the client's timer (so
@@ -100,6 +101,7 @@ export function makeWorld(sim: KsefSimulator, time: VirtualTime) {
         clock: time.clock,
         deadline: new Date(time.clock.now().getTime() + 15 * 60_000),
         signal: new AbortController().signal,
+        logger: new RecordingLogger(),
         ...overrides,
       };
     },

@@ -55,6 +55,8 @@ function makeStory(randoms: readonly number[] = [0.5]): Story {
     mailer,
     clock: h.clock,
     ids: h.ids,
+    logger: h.logger,
+    metrics: h.metrics,
     config: { from: 'ksef-jobs@example.com', intervalMinutes: 60, environmentName: 'test', apiBaseUrl: 'http://127.0.0.1:3000' },
   });
   let draw = 0;

@@ -1,3 +1,6 @@
+import { BackgroundWork } from '../../../functions/adapters/local/background-work.js';
+import { InProcessRunLauncher } from '../../../functions/adapters/local/in-process-run-launcher.js';
+import { MemoryMetrics } from '../../../functions/adapters/memory/memory-metrics.js';
 import { MemoryEntryRepository } from '../../../functions/adapters/memory/memory-entry-repository.js';
 import { MemoryRunLogRepository } from '../../../functions/adapters/memory/memory-run-log-repository.js';
 import { MemoryScheduleGateway } from '../../../functions/adapters/memory/memory-schedule-gateway.js';
@@ -8,6 +11,8 @@ import type { CodeUnit, CodeUnitContext, CodeUnitResult } from '../../../functio
 import type { ManualRunRequest, RunLauncher } from '../../../functions/ports/run-launcher.js';
 import type { JobQueueDeps, RunnerDeps } from '../../../functions/use-cases/deps.js';
 import type { RunEntryOptions } from '../../../functions/use-cases/run-entry.js';
+import { codeUnitHandler } from '../../../functions/handlers/code-unit-handler.js';
+import { RecordingLogger } from '../../helpers/recording-logger.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
 import { FixedIds } from '../../helpers/fixed-ids.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
@@ -46,6 +51,9 @@ export interface Harness {
   readonly codeUnit: ScriptedCodeUnit;
   readonly deps: JobQueueDeps;
   readonly runner: RunnerDeps;
+  /** Every line the use cases logged. */
+  readonly logger: RecordingLogger;
+  readonly metrics: MemoryMetrics;
   /** Cut-off timer: a real 5 ms wait that moves the fake clock by the full timeout. */
   readonly options: RunEntryOptions;
   /** Stores an entry (and its schedule) as if an admin had set it up. */
@@ -55,6 +63,8 @@ export interface Harness {
   log(codeUnit?: CodeUnitId): Promise<RunLogEntry[]>;
   /** What the entry's schedule would deliver now. */
   scheduledInput(codeUnit?: CodeUnitId): Promise<ScheduleInput>;
+  /** Local mode's launcher: run-now invokes the code-unit handler of `codeUnitOf(id)` on this harness. */
+  inProcessLauncher(codeUnitOf?: (codeUnit: CodeUnitId) => CodeUnit): InProcessRunLauncher;
 }
 
 export function makeHarness(start: string = START): Harness {
@@ -66,8 +76,10 @@ export function makeHarness(start: string = START): Harness {
   const launcher = new RecordingLauncher();
   const ids = new FixedIds();
   const codeUnit = new ScriptedCodeUnit();
-  const deps: JobQueueDeps = { entries, runs, schedules, launcher, clock, ids };
-  const runner: RunnerDeps = { entries, runs, schedules, clock, ids, codeUnit };
+  const logger = new RecordingLogger();
+  const metrics = new MemoryMetrics();
+  const deps: JobQueueDeps = { entries, runs, schedules, launcher, clock, ids, logger };
+  const runner: RunnerDeps = { entries, runs, schedules, clock, ids, codeUnit, logger, metrics };
   const options: RunEntryOptions = {
     random: () => 0,
     sleep: (ms, signal) =>
@@ -89,6 +101,8 @@ export function makeHarness(start: string = START): Harness {
     codeUnit,
     deps,
     runner,
+    logger,
+    metrics,
     options,
     async seed(overrides = {}) {
       const stored = await entries.create(makeEntry({ createdAt: start, updatedAt: start, ...overrides }));
@@ -105,6 +119,9 @@ export function makeHarness(start: string = START): Harness {
     },
     async scheduledInput(id = 'send-documents') {
       return desiredSchedule(await harness.entry(id)).input;
+    },
+    inProcessLauncher(codeUnitOf = () => codeUnit) {
+      return new InProcessRunLauncher((id) => codeUnitHandler(codeUnitOf(id), (unit) => ({ ...runner, codeUnit: unit })), new BackgroundWork(logger));
     },
   };
   return harness;

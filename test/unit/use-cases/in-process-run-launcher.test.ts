@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BackgroundWork } from '../../../functions/adapters/local/background-work.js';
 import { InProcessRunLauncher } from '../../../functions/adapters/local/in-process-run-launcher.js';
 import { makeHarness } from './harness.js';
 
@@ -11,7 +12,7 @@ describe('the in-process run launcher', () => {
     await h.seed({ status: 'OnHold' });
     let release!: () => void;
     h.codeUnit.behaviour = () => new Promise((resolve) => (release = () => resolve({ counters: { done: 1 } })));
-    const launcher = new InProcessRunLauncher(() => h.runner);
+    const launcher = h.inProcessLauncher();
     // Act
     await launcher.launch(request);
     await vi.waitFor(() => expect(h.codeUnit.calls).toHaveLength(1));
@@ -23,18 +24,33 @@ describe('the in-process run launcher', () => {
     expect(await h.runs.get('send-documents', 'manual-1')).toMatchObject({ status: 'Success', counters: { done: 1 } });
   });
 
-  it('a run that fails outside the protocol is logged, never an unhandled rejection', async () => {
+  it('invokes the code unit\'s handler with the event Lambda would get: the request as JSON, and a Context', async () => {
     // Prepare
-    const errors: unknown[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args));
-    const launcher = new InProcessRunLauncher(() => {
-      throw new Error('no such code unit wired');
-    });
+    const invocations: { event: unknown; functionName: string; remainingMs: number }[] = [];
+    const h = makeHarness();
+    const launcher = new InProcessRunLauncher(
+      () => async (event, context) => void invocations.push({ event, functionName: context.functionName, remainingMs: context.getRemainingTimeInMillis() }),
+      new BackgroundWork(h.logger),
+    );
     // Act
     await launcher.launch(request);
     await launcher.idle();
-    spy.mockRestore();
     // Assess
-    expect(JSON.stringify(errors.map((e) => String(e)))).toContain('manual-1');
+    expect(invocations).toEqual([{ event: request, functionName: 'send-documents', remainingMs: expect.any(Number) }]);
+    expect(invocations[0]?.event).not.toBe(request);
+  });
+
+  it('a run that fails outside the protocol is logged, never an unhandled rejection', async () => {
+    // Prepare
+    const h = makeHarness();
+    const launcher = new InProcessRunLauncher(() => {
+      throw new Error('no such code unit wired');
+    }, new BackgroundWork(h.logger));
+    // Act
+    await launcher.launch(request);
+    await launcher.idle();
+    // Assess
+    expect(h.logger.lines).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('manual-1') })]);
+    expect(String(h.logger.lines[0]?.attributes.error)).toContain('no such code unit wired');
   });
 });

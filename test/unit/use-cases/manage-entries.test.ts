@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessRunLauncher } from '../../../functions/adapters/local/in-process-run-launcher.js';
 import { placeholderCodeUnit } from '../../helpers/placeholder-code-unit.js';
 import { CODE_UNIT_IDS } from '../../../functions/domain/catalogue.js';
 import {
@@ -219,7 +218,7 @@ describe('running now', () => {
   it('a manual run through the in-process launcher shows up in the run log under the id it was given', async () => {
     // Prepare
     const h = makeHarness();
-    const launcher = new InProcessRunLauncher((codeUnit) => ({ ...h.runner, codeUnit: placeholderCodeUnit(codeUnit) }));
+    const launcher = h.inProcessLauncher(placeholderCodeUnit);
     const deps = { ...h.deps, launcher };
     await ensureEntry(deps, 'process-upo', 'admin');
     // Act
@@ -245,7 +244,7 @@ describe('reading the run log', () => {
   it('pages newest first with 20 rows by default and passes the cursor on', async () => {
     // Prepare
     const h = makeHarness();
-    const launcher = new InProcessRunLauncher((codeUnit) => ({ ...h.runner, codeUnit: placeholderCodeUnit(codeUnit) }));
+    const launcher = h.inProcessLauncher(placeholderCodeUnit);
     const deps = { ...h.deps, launcher };
     await ensureEntry(deps, 'send-documents', 'admin');
     for (let i = 0; i < 25; i += 1) {

@@ -45,6 +45,8 @@ function setUp(start: string): Setup {
     mailer,
     clock: h.clock,
     ids: h.ids,
+    logger: h.logger,
+    metrics: h.metrics,
     config: { from: 'ksef-jobs@example.com', intervalMinutes: 60, environmentName: 'test', apiBaseUrl: 'http://127.0.0.1:3000' },
   });
   const setup: Setup = { h, runner: { ...h.runner, notify }, mailer, failing: true };

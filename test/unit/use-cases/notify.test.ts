@@ -11,7 +11,9 @@ import {
   listGlobalRecipients,
   putGlobalRecipient,
 } from '../../../functions/use-cases/manage-notifications.js';
-import { groupByLanguage, mergeRecipients, notifyRunOutcome, type NotifyDeps, type NotifyLogger } from '../../../functions/use-cases/notify.js';
+import { groupByLanguage, mergeRecipients, notifyRunOutcome, type NotifyDeps } from '../../../functions/use-cases/notify.js';
+import { MemoryMetrics } from '../../../functions/adapters/memory/memory-metrics.js';
+import { RecordingLogger } from '../../helpers/recording-logger.js';
 import { makeEntry } from '../../helpers/entry-factory.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { rejection } from '../../helpers/rejection.js';
@@ -34,16 +36,6 @@ class RecordingMailer implements Mailer {
   }
 }
 
-class RecordingLogger implements NotifyLogger {
-  readonly lines: { level: string; message: string; attributes: Record<string, unknown> }[] = [];
-  warn(message: string, attributes: Record<string, unknown>) {
-    this.lines.push({ level: 'warn', message, attributes });
-  }
-  error(message: string, attributes: Record<string, unknown>) {
-    this.lines.push({ level: 'error', message, attributes });
-  }
-}
-
 describe('notifyRunOutcome', () => {
   let clock: ManualClock;
   let store: MemoryNotificationStore;
@@ -59,7 +51,7 @@ describe('notifyRunOutcome', () => {
     mailer = new RecordingMailer();
     logger = new RecordingLogger();
     let mails = 0;
-    deps = { notifications: store, mailer, clock, ids: { runId: (at) => makeRunId(at, ++mails) }, config: CONFIG, logger };
+    deps = { notifications: store, mailer, clock, ids: { runId: (at) => makeRunId(at, ++mails) }, config: CONFIG, logger, metrics: new MemoryMetrics() };
     entry = makeEntry({ status: 'Error', notificationRecipients: [{ email: 'dyzur@example.com', language: 'pl' }] });
   });
 

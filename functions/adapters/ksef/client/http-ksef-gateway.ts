@@ -6,6 +6,9 @@ import type {
   InvoiceToSend,
   KsefGateway,
 } from '../../../ports/ksef-gateway.js';
+import type { Logger } from '../../../ports/logger.js';
+import { METRIC, type Metrics } from '../../../ports/metrics.js';
+import { powertoolsLogger } from '../../powertools/powertools-logger.js';
 import { AuthSession } from './auth/auth-session.js';
 import type { ContextIdentifier } from './auth/auth-token-request.js';
 import type { KsefCredentials } from './auth/credentials.js';
@@ -39,8 +42,12 @@ export interface HttpKsefGatewayOptions {
   readonly nip: string;
   readonly credentials: KsefCredentials;
   readonly formCode?: FormCodeName;
-  /** Called for every `X-System-Warning` KSeF sends (README §6); default: console.warn. */
+  /** Called for every `X-System-Warning` KSeF sends (README §6); default: a warning in the log. */
   readonly onWarning?: (warning: KsefWarning) => void;
+  /** Where warnings go; default: a Powertools logger of the `ksef-client` service. */
+  readonly logger?: Logger;
+  /** Told of every 429 answer (KsefRateLimited) and every wait before a request (KsefWaitTime). */
+  readonly metrics?: Metrics;
   /** Read `GET /rate-limits` after login and budget by it (default true). */
   readonly readRateLimits?: boolean;
   readonly timer?: Timer;
@@ -63,18 +70,22 @@ export class HttpKsefGateway implements KsefGateway {
   private readonly budget: RateBudget;
   private readonly sessionKeys = new SessionKeys();
   private rateLimitsRead = false;
+  private readonly logger: Logger;
 
   constructor(private readonly options: HttpKsefGatewayOptions) {
     const env = parseKsefEnvironment(options.environment);
     const timer = options.timer ?? realTimer;
-    this.budget = new RateBudget(timer);
+    this.logger = options.logger ?? powertoolsLogger({ serviceName: 'ksef-client' });
+    const { metrics } = options;
+    this.budget = new RateBudget(timer, undefined, metrics ? (waitMs) => metrics.add(METRIC.ksefWaitTime, 'Milliseconds', waitMs) : undefined);
     const transport = new KsefTransport({
       baseUrl: env.baseUrl,
       budget: this.budget,
       timer,
       requestTimeoutMs: env.requestTimeoutMs,
       maxWaitMs: options.maxWaitMs ?? 120_000,
-      onWarning: options.onWarning ?? ((w) => console.warn(`KSeF warning on ${w.method} ${w.path}: ${w.message}`)),
+      onWarning: options.onWarning ?? ((w) => this.logger.warn('KSeF sent a warning.', { method: w.method, path: w.path, warning: w.message })),
+      ...(metrics ? { onRateLimited: () => metrics.add(METRIC.ksefRateLimited, 'Count', 1) } : {}),
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     });
     const api = createKsefApi(env.baseUrl, transport);
@@ -171,7 +182,7 @@ export class HttpKsefGateway implements KsefGateway {
       this.budget.setLimits(known);
     } catch (error) {
       // The production defaults stay in force; a failed read must not stop sending.
-      console.warn(`KSeF rate limits could not be read; using the production defaults: ${(error as Error).message}`);
+      this.logger.warn('KSeF rate limits could not be read; using the production defaults.', { error: (error as Error).message });
     }
   }
 }

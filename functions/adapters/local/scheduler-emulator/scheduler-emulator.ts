@@ -8,6 +8,8 @@ import { createRequestListener } from './http-api.js';
 import { isSettableClock } from './manual-clock.js';
 import { SchedulerOperations } from './scheduler-operations.js';
 import { KsefJobError } from '../../../domain/errors.js';
+import type { Logger } from '../../../ports/logger.js';
+import { powertoolsLogger } from '../../powertools/powertools-logger.js';
 
 /*
  * A local EventBridge Scheduler: an HTTP server on 127.0.0.1 that speaks the Scheduler API, so the
@@ -36,8 +38,10 @@ export interface SchedulerEmulatorOptions {
   readonly scheduleGroups?: readonly string[];
   readonly invokeTarget?: TargetInvoker;
   readonly retryBackoff?: Partial<RetryBackoff>;
-  /** Told about failures of the timer-driven loop (persistence errors); default: console.error. */
+  /** Told about failures of the timer-driven loop (persistence errors); default: an error in `logger`'s log. */
   readonly onError?: (error: unknown) => void;
+  /** Default: a Powertools logger of the `scheduler-emulator` service. */
+  readonly logger?: Logger;
 }
 
 const HOST = '127.0.0.1';
@@ -178,7 +182,7 @@ export class SchedulerEmulator {
     if (!next) return;
     const delay = Math.min(Math.max(next.atMs - this.clock.now().getTime(), 0), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
-      this.runDue().catch(this.options.onError ?? ((error: unknown) => console.error('Scheduler emulator:', error)));
+      this.runDue().catch(this.options.onError ?? ((error: unknown) => (this.options.logger ?? powertoolsLogger({ serviceName: 'scheduler-emulator' })).error('The scheduler emulator failed to fire its due schedules.', { error })));
     }, delay);
     this.timer.unref();
   }

@@ -15,6 +15,7 @@ import type { KsefSimulator } from '../../../../functions/ksef-sim/simulator.js'
 import type { CodeUnitContext } from '../../../../functions/ports/code-unit.js';
 import type { DocumentRepository } from '../../../../functions/ports/document-repository.js';
 import { makeEntry } from '../../../helpers/entry-factory.js';
+import { RecordingLogger } from '../../../helpers/recording-logger.js';
 
 /** The company this system acts for in the inbound tests (a valid NIP). */
 export const COMPANY_NIP = '5265877635';
@@ -62,6 +63,7 @@ export function runContext(codeUnit: CodeUnitId, clock: ManualClock, options: { 
     clock,
     deadline: new Date(clock.now().getTime() + timeoutMs),
     signal: options.signal ?? new AbortController().signal,
+    logger: new RecordingLogger(),
   };
 }
 

@@ -77,6 +77,8 @@ export class RateBudget {
   constructor(
     private readonly timer: Timer = realTimer,
     private readonly marginMs = 25,
+    /** Told of every wait before a request (for the KsefWaitTime metric). */
+    private readonly onWait?: (waitMs: number) => void,
   ) {}
 
   setLimits(limits: Partial<Record<RateLimitGroup, RateLimitValues>>): void {
@@ -103,6 +105,7 @@ export class RateBudget {
         return;
       }
       if (wait > maxWaitMs) throw new KsefRateBudgetExhaustedError(key, wait);
+      this.onWait?.(wait);
       await this.timer.sleep(wait, signal);
     }
   }

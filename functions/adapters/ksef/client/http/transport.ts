@@ -18,6 +18,8 @@ export interface TransportOptions {
   /** Attempts for an idempotent request after a transport failure or 5xx, and for any request after 429. */
   readonly maxAttempts?: number;
   readonly onWarning?: (warning: KsefWarning) => void;
+  /** Called for every 429 answer (before the wait it asks for). */
+  readonly onRateLimited?: (request: { readonly method: string; readonly path: string; readonly retryAfterMs: number }) => void;
   readonly fetchImpl?: typeof fetch;
   /** The longest wait (budget or Retry-After) before a request; longer ones fail fast so a run can stop in time. */
   readonly maxWaitMs?: number;
@@ -97,6 +99,7 @@ export class KsefTransport {
       const error = await errorFromResponse(response, method, path, this.options.timer.now());
       if (error instanceof KsefRateLimitError) {
         const waitMs = error.retryAfterMs ?? 1000 * 2 ** attempt;
+        this.options.onRateLimited?.({ method, path, retryAfterMs: waitMs });
         this.options.budget.block(key, waitMs);
         // 429 is decided before processing, so even a POST may be repeated once the wait is over.
         if (attempt < this.maxAttempts) continue;

@@ -1,0 +1,35 @@
+import type { LogAttributes, Logger } from '../../functions/ports/logger.js';
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The Logger port for tests: keeps every line (with the keys of `with`) for assertions, writes nothing. */
+export class RecordingLogger implements Logger {
+  constructor(
+    readonly lines: LogLine[] = [],
+    private readonly keys: LogAttributes = {},
+  ) {}
+
+  debug(message: string, attributes?: LogAttributes): void {
+    this.#push('debug', message, attributes);
+  }
+  info(message: string, attributes?: LogAttributes): void {
+    this.#push('info', message, attributes);
+  }
+  warn(message: string, attributes?: LogAttributes): void {
+    this.#push('warn', message, attributes);
+  }
+  error(message: string, attributes?: LogAttributes): void {
+    this.#push('error', message, attributes);
+  }
+  with(keys: LogAttributes): Logger {
+    return new RecordingLogger(this.lines, { ...this.keys, ...keys });
+  }
+
+  #push(level: LogLine['level'], message: string, attributes: LogAttributes = {}): void {
+    this.lines.push({ level, message, attributes: { ...this.keys, ...attributes } });
+  }
+}
