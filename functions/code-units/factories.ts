@@ -29,7 +29,11 @@ export interface CodeUnitDeps {
   readonly blobs: DocumentStore;
   readonly sessions: KsefSessionRepository;
   readonly syncState: SyncStateRepository;
-  readonly parser: InvoiceParser;
+  /**
+   * The FA(3) reader; only incoming-documents reads invoices, so only its Lambda function bundles one
+   * (fast-xml-parser is 60 KB of a 500 KB budget).
+   */
+  readonly parser?: InvoiceParser;
   readonly config?: {
     readonly sendDocuments?: Partial<SendDocumentsConfig>;
     readonly incomingDocuments?: IncomingDocumentsOptions;
@@ -85,8 +89,13 @@ export const incomingDocumentsFactory: CodeUnitFactory<'incoming-documents'> = {
       ksef: deps.ksef,
       incoming: deps.incoming,
       blobs: deps.blobs,
-      parser: deps.parser,
+      parser: required(deps.parser, 'parser'),
       syncState: deps.syncState,
       ...(deps.config?.incomingDocuments ? { options: deps.config.incomingDocuments } : {}),
     }),
 };
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`The code unit incoming-documents needs the runtime's ${name}.`);
+  return value;
+}

@@ -1,4 +1,4 @@
 import { createApiHandler } from '../api/create-api-handler.js';
-import { awsApiDeps } from '../wiring/aws.js';
+import { awsApiDeps } from '../wiring/aws-api.js';
 
 export const handler = createApiHandler(awsApiDeps());

@@ -4,9 +4,9 @@ import { DynamoKsefSessionRepository } from '../adapters/aws/dynamo-ksef-session
 import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository.js';
 import { DynamoSyncStateRepository } from '../adapters/aws/dynamo-sync-state-repository.js';
 import { S3DocumentStore } from '../adapters/aws/s3-document-store.js';
-import { fa3Parser } from '../adapters/xml/fa3-parser.js';
 import type { CodeUnitDeps, CodeUnitFactory } from '../code-units/factories.js';
 import type { CodeUnit } from '../ports/code-unit.js';
+import type { InvoiceParser } from '../ports/invoice-parser.js';
 import { awsClients, awsLogger, awsMetrics } from './aws-container.js';
 import { AWS_ENV, DocumentsConfigError, readAwsEnvironment } from './aws-env.js';
 import { awsKsefGateway } from './ksef.js';
@@ -20,9 +20,17 @@ import { awsKsefGateway } from './ksef.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+export interface AwsCodeUnitOptions {
+  /** Given by the functions whose code unit reads invoices (incoming-documents): the others' bundles leave the parser out. */
+  readonly parser?: InvoiceParser;
+  /** Default: process.env. */
+  readonly env?: Env;
+}
+
 let cached: CodeUnitDeps | undefined;
 
-export function awsCodeUnitDeps(variables: Env = process.env): CodeUnitDeps {
+export function awsCodeUnitDeps(options: AwsCodeUnitOptions = {}): CodeUnitDeps {
+  const variables = options.env ?? process.env;
   if (cached) return cached;
   const env = readAwsEnvironment(variables);
   const { documents } = env;
@@ -37,16 +45,16 @@ export function awsCodeUnitDeps(variables: Env = process.env): CodeUnitDeps {
     blobs: new S3DocumentStore(awsClients.s3(), documents.bucket),
     sessions: new DynamoKsefSessionRepository(dynamo, env.tableName),
     syncState: new DynamoSyncStateRepository(dynamo, env.tableName),
-    parser: fa3Parser,
+    ...(options.parser ? { parser: options.parser } : {}),
   };
   return cached;
 }
 
 /** The code unit that `factory` builds, with AWS dependencies, built on its first run. */
-export function awsCodeUnit(factory: CodeUnitFactory, env: Env = process.env): CodeUnit {
+export function awsCodeUnit(factory: CodeUnitFactory, options: AwsCodeUnitOptions = {}): CodeUnit {
   let unit: CodeUnit | undefined;
   return {
     id: factory.id,
-    run: async (context) => (unit ??= factory.build(awsCodeUnitDeps(env))).run(context),
+    run: async (context) => (unit ??= factory.build(awsCodeUnitDeps(options))).run(context),
   };
 }

@@ -1,4 +1,3 @@
-import type { ApiDeps } from '../api/api-deps.js';
 import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
 import { DynamoEntryRepository } from '../adapters/aws/dynamo-entry-repository.js';
 import { DynamoNotificationStore } from '../adapters/aws/dynamo-notification-store.js';
@@ -11,14 +10,13 @@ import { systemClock } from '../ports/clock.js';
 import type { CodeUnit } from '../ports/code-unit.js';
 import type { JobQueueDeps, RunnerDeps } from '../use-cases/deps.js';
 import { createRunOutcomeNotifier, type RunOutcomeNotifier } from '../use-cases/notify.js';
-import { awsDocumentDeps } from './aws-documents.js';
 import { awsClients, awsEnvironment, awsLogger, awsMetrics } from './aws-container.js';
-import { DocumentsConfigError } from './aws-env.js';
 import { createSesMailer, readNotificationConfig } from './notification-config.js';
 
 /*
- * The AWS composition root (with aws-code-units.ts; local.ts is the other runtime's): the handlers
- * in functions/handlers bind to these. Everything is built on first use and kept for the
+ * The AWS composition root (with aws-api.ts and aws-code-units.ts, each a separate module so that a
+ * function's bundle holds only its own adapters; local.ts is the other runtime's): the handlers in
+ * functions/handlers bind to these. Everything is built on first use and kept for the
  * container's life (aws-container.ts holds the environment, the clients, the logger and metrics).
  */
 
@@ -44,28 +42,6 @@ export function awsJobQueueDeps(): JobQueueDeps {
     logger: awsLogger(),
   };
   return jobQueueDeps;
-}
-
-let apiDeps: ApiDeps | undefined;
-
-/**
- * The management API's dependencies: the job queues, the notification store (in the same table)
- * and, when DOCUMENTS_BUCKET and KSEF_NIP are set, the documents. A documents misconfiguration is
- * logged loudly and those routes answer 503: the queues stay manageable.
- */
-export function awsApiDeps(): ApiDeps {
-  if (apiDeps) return apiDeps;
-  const env = awsEnvironment();
-  const { documents } = env;
-  if (documents instanceof DocumentsConfigError) {
-    awsLogger().error('The documents routes are off: their configuration is invalid.', { error: documents.message });
-  }
-  apiDeps = {
-    ...awsJobQueueDeps(),
-    notifications: new DynamoNotificationStore(awsClients.dynamo(), env.tableName),
-    ...(documents === undefined || documents instanceof DocumentsConfigError ? {} : { documents: awsDocumentDeps(documents, env.tableName) }),
-  };
-  return apiDeps;
 }
 
 let notifier: { readonly notify: RunOutcomeNotifier | undefined } | undefined;

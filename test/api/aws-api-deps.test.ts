@@ -22,7 +22,7 @@ const BASE_ENV = {
 async function freshApiDeps(env: Record<string, string>) {
   vi.resetModules();
   for (const [name, value] of Object.entries({ ...BASE_ENV, ...env })) vi.stubEnv(name, value);
-  const { awsApiDeps } = await import('../../functions/wiring/aws.js');
+  const { awsApiDeps } = await import('../../functions/wiring/aws-api.js');
   // The classes of the same module instances as the wiring's.
   const { DynamoNotificationStore } = await import('../../functions/adapters/aws/dynamo-notification-store.js');
   const { S3DocumentStore } = await import('../../functions/adapters/aws/s3-document-store.js');

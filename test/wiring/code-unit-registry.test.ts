@@ -27,6 +27,7 @@ describe('the code-unit registry and its AWS wiring', () => {
     // Prepare
     const arn = 'arn:aws:lambda:eu-central-1:123456789012:function:x';
     const unit = awsCodeUnit(incomingDocumentsFactory, {
+      env: {
       TABLE_NAME: 'jobs',
       SCHEDULE_GROUP_NAME: 'ksef',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
@@ -34,6 +35,7 @@ describe('the code-unit registry and its AWS wiring', () => {
       CODE_UNIT_FUNCTION_ARNS: JSON.stringify(Object.fromEntries(CODE_UNIT_IDS.map((id) => [id, arn]))),
       KSEF_NIP: '5265877635',
       KSEF_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:ksef-AbCdEf',
+      },
     });
     // Act
     const run = unit.run(runContext('incoming-documents', new ManualClock()));
