@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DOMParser } from '@xmldom/xmldom';
+import { XMLValidator } from 'fast-xml-parser';
 import { SchemaValidationError } from '../../domain/errors.js';
 import type { InvoiceParser } from '../../ports/invoice-parser.js';
 import { INVOICE_TYPES, isCorrectingInvoice, sumAmounts, type BuyerIdentifier, type CorrectedInvoiceRef, type InvoiceFields, type InvoiceType } from '../../domain/documents.js';
@@ -7,22 +8,26 @@ import { INVOICE_TYPES, isCorrectingInvoice, sumAmounts, type BuyerIdentifier, t
  * Reads the key fields of an FA(3) invoice. It expects a document that has passed the FA(3) XSD
  * (the schema guarantees the elements read here exist and have the right shape); anything missing
  * anyway is reported as a SchemaValidationError naming the element, never as a crash.
+ * Well-formedness is fast-xml-parser's strict validator; the fields are read from @xmldom/xmldom's
+ * DOM (the KSeF client's XML library, so the code-unit bundles carry one XML parser, not two).
  */
 
 const NET_ELEMENTS = ['P_13_1', 'P_13_2', 'P_13_3', 'P_13_4', 'P_13_5', 'P_13_6_1', 'P_13_6_2', 'P_13_6_3', 'P_13_7', 'P_13_8', 'P_13_9', 'P_13_10', 'P_13_11'];
 const VAT_ELEMENTS = ['P_14_1', 'P_14_2', 'P_14_3', 'P_14_4', 'P_14_5'];
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: true,
-  // Keep every value a string: invoice numbers like "0001" and amounts must not become numbers.
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-  isArray: (_name, jpath) => jpath === 'Faktura.Fa.DaneFaKorygowanej',
-});
+/** An element, read as fast-xml-parser would: by local name (namespaces ignored), text trimmed, entities decoded. */
+interface Node {
+  readonly element: Element;
+}
 
-type Node = Record<string, unknown>;
+/** Every child element named `name` (its local name). */
+function childElements(node: Node, name: string): Node[] {
+  const found: Node[] = [];
+  for (let child = node.element.firstChild; child !== null; child = child.nextSibling) {
+    if (child.nodeType === 1 && (child as Element).localName === name) found.push({ element: child as Element });
+  }
+  return found;
+}
 
 /** Throws SchemaValidationError when `xml` is not well-formed or carries a DOCTYPE (never needed by FA(3)). */
 export function checkWellFormed(xml: string): void {
@@ -37,8 +42,10 @@ export function checkWellFormed(xml: string): void {
 
 export function parseFa3(xml: string): InvoiceFields {
   checkWellFormed(xml);
-  const root = parser.parse(xml) as Node;
-  const faktura = child(root, 'Faktura', 'Faktura');
+  const document = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined, fatalError: () => undefined } }).parseFromString(xml, 'text/xml');
+  const root = document.documentElement;
+  if (root === null || root.localName !== 'Faktura') return missing('Faktura', 'is missing');
+  const faktura: Node = { element: root };
   const podmiot1 = child(faktura, 'Podmiot1', 'Faktura/Podmiot1');
   const seller = child(podmiot1, 'DaneIdentyfikacyjne', 'Podmiot1/DaneIdentyfikacyjne');
   const podmiot2 = child(faktura, 'Podmiot2', 'Faktura/Podmiot2');
@@ -76,9 +83,9 @@ function buyerOf(node: Node): BuyerIdentifier {
 }
 
 function correctionsOf(fa: Node): CorrectedInvoiceRef[] {
-  const refs = fa.DaneFaKorygowanej;
-  if (!Array.isArray(refs) || refs.length === 0) missing('Fa/DaneFaKorygowanej', 'a correcting invoice must name the invoice it corrects');
-  return (refs as Node[]).map((ref) => ({
+  const refs = childElements(fa, 'DaneFaKorygowanej');
+  if (refs.length === 0) missing('Fa/DaneFaKorygowanej', 'a correcting invoice must name the invoice it corrects');
+  return refs.map((ref) => ({
     invoiceNumber: text(ref, 'NrFaKorygowanej', 'Fa/DaneFaKorygowanej/NrFaKorygowanej'),
     issueDate: text(ref, 'DataWystFaKorygowanej', 'Fa/DaneFaKorygowanej/DataWystFaKorygowanej'),
     ksefNumber: optionalText(ref, 'NrKSeFFaKorygowanej'),
@@ -102,21 +109,28 @@ function amount(value: string, path: string): string {
   }
 }
 
+/** The one child element `name` that has elements of its own. */
 function child(node: Node, name: string, path: string): Node {
-  const value = node[name];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return missing(path, 'is missing');
-  return value as Node;
+  const [found, ...more] = childElements(node, name);
+  if (found === undefined || more.length > 0 || !hasChildElements(found)) return missing(path, 'is missing');
+  return found;
+}
+
+function hasChildElements(node: Node): boolean {
+  for (let child = node.element.firstChild; child !== null; child = child.nextSibling) if (child.nodeType === 1) return true;
+  return false;
 }
 
 function text(node: Node, name: string, path: string): string {
   return optionalText(node, name) ?? missing(path, 'is missing or empty');
 }
 
+/** The trimmed text of the one child element `name` that holds only text; null when absent, empty or not text. */
 function optionalText(node: Node, name: string): string | null {
-  const value = node[name];
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return null;
+  const [found, ...more] = childElements(node, name);
+  if (found === undefined || more.length > 0 || hasChildElements(found)) return null;
+  const value = (found.element.textContent ?? '').trim();
+  return value === '' ? null : value;
 }
 
 function missing(path: string, reason: string): never {
