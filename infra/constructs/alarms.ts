@@ -49,7 +49,8 @@ export class Alarms extends Construct {
         metric: new Metric({
           namespace: AWS_METRICS.namespace,
           metricName: AWS_METRICS.entriesInError,
-          dimensionsMap: { [AWS_METRICS.scheduleGroupDimension]: props.scheduleGroupName },
+          // Powertools Metrics adds the service dimension to every metric; both name this stack's series.
+          dimensionsMap: { [AWS_METRICS.serviceDimension]: AWS_METRICS.serviceName, [AWS_METRICS.scheduleGroupDimension]: props.scheduleGroupName },
           period: Duration.minutes(5),
           statistic: 'Maximum',
         }),

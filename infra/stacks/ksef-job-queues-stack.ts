@@ -3,9 +3,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { CODE_UNIT_IDS } from '../../functions/domain/catalogue.js';
 import { AWS_ENV } from '../../functions/wiring/aws-env.js';
+import { AWS_METRICS } from '../../functions/wiring/aws-metrics.js';
 import { NOTIFICATION_ENV } from '../../functions/wiring/notification-config.js';
 import { Alarms } from '../constructs/alarms.js';
 import { CodeUnitFunctions } from '../constructs/code-unit-functions.js';
+import { OperationsDashboard } from '../constructs/dashboard.js';
 import { DOCUMENT_ACCESS } from '../constructs/document-access.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { codeUnitFunctionArnsJson } from '../constructs/function-names.js';
@@ -46,7 +48,9 @@ export class KsefJobQueuesStack extends Stack {
       [AWS_ENV.scheduleDlqArn]: schedules.deadLetterQueue.queueArn,
       [AWS_ENV.codeUnitFunctionArns]: codeUnitFunctionArnsJson(this, namePrefix),
       ...mailer.environment,
-      POWERTOOLS_SERVICE_NAME: 'ksef-job-queues',
+      POWERTOOLS_SERVICE_NAME: AWS_METRICS.serviceName,
+      // Powertools Logger's level for every line of every function; change it here and redeploy to debug.
+      [AWS_ENV.logLevel]: 'INFO',
     };
 
     const codeUnits = new CodeUnitFunctions(this, 'CodeUnits', {
@@ -101,12 +105,15 @@ export class KsefJobQueuesStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    const dashboard = new OperationsDashboard(this, 'Dashboard', { dashboardName: namePrefix, scheduleGroupName: schedules.group.scheduleGroupName });
+
     new CfnOutput(this, 'ApiUrl', { description: 'Management API base URL (IAM / SigV4)', value: api.url });
     new CfnOutput(this, 'ApiInvokePolicyArn', {
       description: 'Managed policy to attach to admins who may call the management API',
       value: api.invokePolicy.managedPolicyArn,
     });
     new CfnOutput(this, 'TableName', { value: jobs.table.tableName });
+    new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of runs, documents, KSeF traffic and e-mails', value: dashboard.dashboard.dashboardName });
     new CfnOutput(this, 'ScheduleGroupName', { value: schedules.group.scheduleGroupName });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: schedules.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'SesConfigurationSet', { value: mailer.configurationSet.configurationSetName });

@@ -11,3 +11,4 @@ import './stack/least-privilege.suite.js';
 import './stack/operations.suite.js';
 import './stack/documents.suite.js';
 import './stack/ksef.suite.js';
+import './stack/dashboard.suite.js';

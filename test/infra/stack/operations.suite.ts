@@ -36,14 +36,17 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(lambdaFunctions(template).map((fn) => `{${fn.logicalId}}`).sort());
   });
 
-  test('the entries-in-Error alarm watches exactly the metric the watchdog logs (EMF), for this stack\'s schedule group', () => {
+  test('the entries-in-Error alarm watches exactly the metric the watchdog publishes (Powertools Metrics, EMF), for this stack\'s service and schedule group', () => {
     const watchdog = lambdaFunction(template, `${prefix}-watchdog`);
     const [alarm] = alarms.filter((a) => a.properties.MetricName === AWS_METRICS.entriesInError);
 
     // The watchdog logs the count under this dimension with the value of its SCHEDULE_GROUP_NAME.
     expect(alarm?.properties).toMatchObject({
       Namespace: AWS_METRICS.namespace,
-      Dimensions: [{ Name: AWS_METRICS.scheduleGroupDimension, Value: watchdog.environment[AWS_ENV.scheduleGroupName] }],
+      Dimensions: [
+        { Name: AWS_METRICS.scheduleGroupDimension, Value: watchdog.environment[AWS_ENV.scheduleGroupName] },
+        { Name: AWS_METRICS.serviceDimension, Value: watchdog.environment.POWERTOOLS_SERVICE_NAME },
+      ],
       Statistic: 'Maximum',
       Period: 300,
     });
@@ -53,7 +56,10 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: AWS_METRICS.namespace,
       MetricName: AWS_METRICS.entriesInError,
-      Dimensions: [{ Name: AWS_METRICS.scheduleGroupDimension, Value: prefix }],
+      Dimensions: [
+        { Name: AWS_METRICS.scheduleGroupDimension, Value: prefix },
+        { Name: AWS_METRICS.serviceDimension, Value: AWS_METRICS.serviceName },
+      ],
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
     });
@@ -185,12 +191,13 @@ describe('e-mail notifications', () => {
 });
 
 describe('outputs', () => {
-  test('the stack outputs the API URL, the table, the schedule group, the dead-letter queue, the documents bucket and the KSeF secret', () => {
+  test('the stack outputs the API URL, the table, the schedule group, the dead-letter queue, the documents bucket, the KSeF secret and the dashboard', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
     expect(Object.keys(outputs).sort()).toEqual([
       'ApiInvokePolicyArn',
       'ApiUrl',
+      'DashboardName',
       'DocumentsBucketName',
       'KsefSecretArn',
       'ScheduleDeadLetterQueueUrl',
