@@ -12,7 +12,13 @@ import { startLocalRuntime } from '../wiring/local.js';
 /** Read once main has it, so that a failure to start can name the variable behind a busy port. */
 let config: LocalConfig | undefined;
 
+/** Lambda runs Node 22; local mode also runs on Node 20 (past its end of life), with one line saying so. */
+const LAMBDA_NODE_MAJOR = 22;
+
 async function main(): Promise<void> {
+  // The banner's Node line says what the AWS SDK's own multi-line warning would say at every start.
+  const oldNode = Number(process.versions.node.split('.')[0]) < LAMBDA_NODE_MAJOR;
+  if (oldNode) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   config = readLocalConfig();
   const runtime = await startLocalRuntime(config);
   const url = runtime.apiUrl;
@@ -29,6 +35,7 @@ async function main(): Promise<void> {
       `  Data directory   ${config.dataDir}`,
       `  Company NIP      ${config.companyNip}${config.companyNipDefaulted ? '    (a test NIP; set KSEF_NIP to your company\'s)' : ''}`,
       `  KSeF             ${ksefLine(runtime.ksef)}`,
+      `  Node             ${process.version}${oldNode ? `    (past its end of life: local mode runs on it, the Lambda functions run Node ${LAMBDA_NODE_MAJOR}; upgrade when you can)` : ''}`,
       '',
       'Try:',
       `  curl -s ${auth} ${url}/queues`,

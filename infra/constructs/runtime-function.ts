@@ -5,6 +5,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { acknowledgeRule } from './acknowledge.js';
 
 /** The repository root: the esbuild project root and the home of the lock file. */
@@ -26,7 +27,7 @@ export const handlerEntry = (pathInFunctions: string): string =>
  * A rule applies only to bundles that contain one of its markers, so a function ships these files
  * exactly when its code uses them. The CLI synth test checks that every such reference resolves.
  */
-interface RuntimeFileRule {
+export interface RuntimeFileRule {
   /** Any of these strings in index.mjs means the bundle needs the file. */
   readonly markers: readonly string[];
   /** Relative to the project root. */
@@ -43,7 +44,7 @@ interface RuntimeFileRule {
  */
 export const EXTERNAL_MODULES = ['xmllint-wasm', '@aws-sdk/*'];
 
-const RUNTIME_FILE_RULES: readonly RuntimeFileRule[] = [
+export const RUNTIME_FILE_RULES: readonly RuntimeFileRule[] = [
   { markers: ['xmllint-wasm', 'xmllint-warm-worker.mjs'], from: 'node_modules/xmllint-wasm', to: 'node_modules/xmllint-wasm' },
   { markers: ['xmllint-warm-worker.mjs'], from: 'functions/adapters/xml/xmllint-warm-worker.mjs', to: 'xmllint-warm-worker.mjs' },
   { markers: ['./schemas/'], from: 'functions/adapters/xml/schemas', to: 'schemas' },
@@ -62,6 +63,37 @@ const copyRuntimeFiles = (inputDir: string, outputDir: string): string[] =>
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __ksefCreateRequire } from 'node:module';const require = __ksefCreateRequire(import.meta.url);";
+
+/**
+ * How every function is bundled, in one place: RuntimeFunction hands these to CDK's esbuild run,
+ * and `esbuildOptions` gives the same to esbuild's own API for the bundle test and the benchmark.
+ */
+export const LAMBDA_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  banner: ESM_REQUIRE_BANNER,
+  externalModules: EXTERNAL_MODULES,
+} as const;
+
+/** LAMBDA_BUNDLING as esbuild's build options (what CDK passes on its command line). */
+export function esbuildOptions(): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: `${LAMBDA_BUNDLING.format}`,
+    target: LAMBDA_BUNDLING.target,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    minify: LAMBDA_BUNDLING.minify,
+    sourcemap: LAMBDA_BUNDLING.sourceMap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    banner: { js: LAMBDA_BUNDLING.banner },
+    external: [...LAMBDA_BUNDLING.externalModules],
+  };
+}
 
 export interface RuntimeFunctionProps {
   /** Physical name; deterministic so that ARNs can be computed without references (no cycles). */
@@ -113,16 +145,16 @@ export class RuntimeFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
+        format: LAMBDA_BUNDLING.format,
+        target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        banner: ESM_REQUIRE_BANNER,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        banner: LAMBDA_BUNDLING.banner,
         bundleAwsSDK: false,
-        externalModules: EXTERNAL_MODULES,
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],

@@ -2,27 +2,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { esbuildOptions, RUNTIME_FILE_RULES } from '../../infra/constructs/runtime-function.js';
 import type { BenchLine, BenchSection } from './report.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HANDLERS_DIR = join(ROOT, 'functions/handlers');
 const LIMIT_BYTES = 500 * 1024;
 
-/*
- * A mirror of RuntimeFunction's bundling (infra/constructs/runtime-function.ts), which keeps its
- * options inside the constructor and does not export them: ESM for node22, main fields
- * module,main, minified, AWS SDK from the runtime, xmllint-wasm external, the createRequire banner, and the
- * runtime files copied beside index.mjs when the bundle mentions them. Keep the two in step.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __ksefCreateRequire } from 'node:module';const require = __ksefCreateRequire(import.meta.url);";
-/** As infra/constructs/runtime-function.ts: xmllint-wasm beside the bundle, the AWS SDK from the runtime. */
-const EXTERNAL_MODULES = ['xmllint-wasm', '@aws-sdk/*'];
-const RUNTIME_FILE_RULES = [
-  { markers: ['xmllint-wasm', 'xmllint-warm-worker.mjs'], from: 'node_modules/xmllint-wasm', to: 'node_modules/xmllint-wasm' },
-  { markers: ['xmllint-warm-worker.mjs'], from: 'functions/adapters/xml/xmllint-warm-worker.mjs', to: 'xmllint-warm-worker.mjs' },
-  { markers: ['./schemas/'], from: 'functions/adapters/xml/schemas', to: 'schemas' },
-] as const;
+/* RuntimeFunction's own esbuild options and runtime-file rules (infra/constructs/runtime-function.ts). */
 
 /** Every file under functions/handlers that exports a Lambda `handler`. */
 function handlerEntries(): string[] {
@@ -63,17 +50,8 @@ function largestContributors(metafile: Metafile): { name: string; bytes: number 
 
 async function bundle(entry: string): Promise<BundleSize> {
   const result = await build({
+    ...esbuildOptions(),
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: EXTERNAL_MODULES,
     outfile: join(ROOT, '.bench-out/index.mjs'),
     write: false,
     metafile: true,
@@ -100,10 +78,10 @@ export async function measureBundleSizes(): Promise<BenchSection> {
     for (const f of s.beside) lines.push({ section: 'bundles', name: `  beside it: ${f.path}`, value: f.bytes / 1024, unit: 'KB', note: 'runtime file copied next to the bundle' });
   }
   return {
-    title: '4. Lambda bundle sizes (esbuild, minified, options mirrored from infra/constructs/runtime-function.ts)',
+    title: '4. Lambda bundle sizes (esbuild, minified, with the options of infra/constructs/runtime-function.ts)',
     lines,
     notes: [
-      'Each handler under functions/handlers that exports `handler` is bundled as the CDK app does (ESM, node22, minify, AWS SDK from the runtime, xmllint-wasm external, createRequire banner); the options are mirrored, not imported, because RuntimeFunction does not export them.',
+      'Each handler under functions/handlers that exports `handler` is bundled as the CDK app does (ESM, node22, minify, AWS SDK from the runtime, xmllint-wasm external, createRequire banner), with the esbuild options RuntimeFunction exports.',
       'The target applies to index.mjs. Files copied beside it (xmllint-wasm with its .wasm, the XSD worker, the schemas) are listed separately, as CDK copies them when the bundle references them; the source map (about 1.4× the bundle) is shipped too but not counted.',
       'The note names the largest contributors by npm scope or package, from the esbuild metafile, to show where the bytes go.',
     ],

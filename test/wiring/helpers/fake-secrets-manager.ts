@@ -8,6 +8,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
  */
 
 export interface FakeSecretsManager {
+  /** e.g. `http://127.0.0.1:45123`, for a client's `endpoint` or AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  readonly endpoint: string;
   readonly secrets: Map<string, string>;
   /** SecretIds of every GetSecretValue call, in order. */
   readonly reads: string[];
@@ -37,6 +39,7 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    endpoint,
     secrets,
     reads,
     createClient: () => new SecretsManagerClient({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
