@@ -3,7 +3,7 @@ import type { ManageNotificationsDeps } from '../../use-cases/manage-notificatio
 import { jsonResponse, noContent } from '../http-response.js';
 import { readJsonObject } from '../json-body.js';
 import { ApiProblem } from '../problem.js';
-import { parseLimit } from '../query.js';
+import { nextPageLink, parseLimit } from '../query.js';
 import type { RouteHandlers, RouteRequest } from '../route.js';
 import { requireNotifications } from './configured.js';
 import { NOTIFICATION_ROUTES } from './notification-routes.js';
@@ -41,11 +41,6 @@ export const notificationHandlers: RouteHandlers<typeof NOTIFICATION_ROUTES> = {
     const deps = notificationDeps(request);
     const limit = parseLimit(query.limit);
     const page = await listEmailLog(deps, { limit, cursor: query.cursor });
-    const headers: Record<string, string> = {};
-    if (page.nextCursor !== null) {
-      const next = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), cursor: page.nextCursor });
-      headers.link = `<${EMAIL_LOG_PATH}?${next.toString()}>; rel="next"`;
-    }
-    return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, headers);
+    return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, nextPageLink(EMAIL_LOG_PATH, limit, page.nextCursor));
   },
 };

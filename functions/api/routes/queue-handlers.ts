@@ -4,7 +4,7 @@ import { etagOf, jsonResponse, noContent } from '../http-response.js';
 import type { ApiResult } from '../http-response.js';
 import { ifMatchOf, requireIfMatch, versionMatching } from '../if-match.js';
 import { readJsonObject } from '../json-body.js';
-import { parseLimit } from '../query.js';
+import { nextPageLink, parseLimit } from '../query.js';
 import { parseRequest, setStatusRequestSchema } from '../request-schemas.js';
 import type { RouteHandlers, RouteRequest } from '../route.js';
 import type { QUEUE_ROUTES } from './queue-routes.js';
@@ -70,12 +70,7 @@ export const queueHandlers: RouteHandlers<typeof QUEUE_ROUTES> = {
     const codeUnit = request.param('codeUnit');
     const limit = parseLimit(query.limit);
     const page = await listRuns(request.deps, codeUnit, { limit, cursor: query.cursor });
-    const headers: Record<string, string> = {};
-    if (page.nextCursor !== null) {
-      const next = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), cursor: page.nextCursor });
-      headers.link = `<${entryPath(codeUnit)}/runs?${next.toString()}>; rel="next"`;
-    }
-    return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, headers);
+    return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, nextPageLink(`${entryPath(codeUnit)}/runs`, limit, page.nextCursor));
   },
   async getRun(request) {
     request.query();
