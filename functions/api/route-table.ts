@@ -12,6 +12,12 @@ import { QUEUE_ROUTES } from './routes/queue-routes.js';
  *
  * Declarations and handlers live in separate files so that the CDK app, which reads this table,
  * loads route declarations only, never the API's code and its dependencies.
+ *
+ * To add a route: declare it with defineRoute in the group of its tag (routes/<tag>-routes.ts; a new
+ * group is joined below and its handlers spread into create-api-handler.ts), then write its handler
+ * under the same operationId in routes/<tag>-handlers.ts. A new path or query parameter goes into
+ * openapi/parameters.ts, a new body schema into openapi/schemas.ts (API_SCHEMAS). The document, the
+ * gateway route and the matching follow by themselves.
  */
 
 export const ROUTES = joinRoutes(QUEUE_ROUTES, NOTIFICATION_ROUTES, DOCUMENT_ROUTES, META_ROUTES);

@@ -5,6 +5,7 @@ import { PARAMETERS } from './openapi/parameters.js';
 import { ApiProblem } from './problem.js';
 import { readQuery } from './query.js';
 import type { Route, RouteMethod, RouteRequest } from './route.js';
+import { ROUTE_TABLE } from './route-table.js';
 
 /*
  * Request matching, from the route table. Written here rather than with @middy/http-router: the API
@@ -63,6 +64,11 @@ export function createRouteMatcher<R extends { readonly method: RouteMethod; rea
     return allow.length === 0 ? { kind: 'notFound' } : { kind: 'methodNotAllowed', allow };
   };
 }
+
+const matchAnonymous = createRouteMatcher(ROUTE_TABLE.filter((route) => route.anonymous === true));
+
+/** Whether the request is for a route served without authentication (for local mode's token check). */
+export const isAnonymousRoute = (method: string, path: string): boolean => matchAnonymous(method, path).kind === 'found';
 
 /** The route template each event matched, for the access log (events are not ours to extend). */
 const matchedRoutes = new WeakMap<object, string>();

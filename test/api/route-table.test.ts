@@ -3,7 +3,7 @@ import { MemoryNotificationStore } from '../../functions/adapters/memory/memory-
 import { XmllintXsdValidator } from '../../functions/adapters/xml/xmllint-xsd-validator.js';
 import { PARAMETERS } from '../../functions/api/openapi/parameters.js';
 import { ROUTE_TABLE } from '../../functions/api/route-table.js';
-import { createRouteMatcher } from '../../functions/api/router.js';
+import { createRouteMatcher, isAnonymousRoute } from '../../functions/api/router.js';
 import { createApiTestClient } from '../helpers/api-test-client.js';
 import { makeDocumentDeps } from '../helpers/document-deps.js';
 import { SELLER_NIP } from '../helpers/fa3-invoice-factory.js';
@@ -56,6 +56,13 @@ describe('matching a request to the route table', () => {
     expect(match('GET', '/queues/')).toMatchObject({ kind: 'found', route: { operationId: 'listQueues' } });
     expect(match('GET', '/queues/send-documents/')).toMatchObject({ kind: 'found', route: { operationId: 'getEntry' }, params: { codeUnit: 'send-documents' } });
     expect(match('GET', '/queues//')).toEqual({ kind: 'notFound' });
+  });
+
+  test('only the OpenAPI document is served without authentication (local mode\'s token check asks the table)', () => {
+    expect(ROUTE_TABLE.filter((route) => route.anonymous === true).map((route) => `${route.method} ${route.path}`)).toEqual(['GET /openapi.json']);
+    expect(isAnonymousRoute('GET', '/openapi.json')).toBe(true);
+    for (const route of ROUTE_TABLE.filter((r) => r.anonymous !== true)) expect(isAnonymousRoute(route.method, samplePath(route.path)), route.path).toBe(false);
+    expect(isAnonymousRoute('POST', '/openapi.json')).toBe(false);
   });
 
   test('a literal segment wins over a parameter in its place, whichever is declared first', () => {
