@@ -11,12 +11,13 @@ import { createRouter } from './router.js';
 import { documentHandlers } from './routes/document-handlers.js';
 import { metaHandlers } from './routes/meta-handlers.js';
 import { notificationHandlers } from './routes/notification-handlers.js';
+import { statusHandlers } from './routes/status-handlers.js';
 import { queueHandlers } from './routes/queue-handlers.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 /** A handler for every route of the table, by operationId: TypeScript refuses a route left without one. */
-const HANDLERS: RouteHandlers<typeof ROUTES> = { ...queueHandlers, ...notificationHandlers, ...documentHandlers, ...metaHandlers };
+const HANDLERS: RouteHandlers<typeof ROUTES> = { ...statusHandlers, ...queueHandlers, ...notificationHandlers, ...documentHandlers, ...metaHandlers };
 
 /** The routes the API serves: the table with the handlers. */
 export const API_ROUTES: readonly Route[] = ROUTE_TABLE.map((route) => ({

@@ -3,6 +3,7 @@ import { DOCUMENT_ROUTES } from './routes/document-routes.js';
 import { META_ROUTES } from './routes/meta-routes.js';
 import { NOTIFICATION_ROUTES } from './routes/notification-routes.js';
 import { QUEUE_ROUTES } from './routes/queue-routes.js';
+import { STATUS_ROUTES } from './routes/status-routes.js';
 
 /*
  * The route table: every route of the management API, declared once (routes/*-routes.ts). From it
@@ -20,7 +21,7 @@ import { QUEUE_ROUTES } from './routes/queue-routes.js';
  * gateway route and the matching follow by themselves.
  */
 
-export const ROUTES = joinRoutes(QUEUE_ROUTES, NOTIFICATION_ROUTES, DOCUMENT_ROUTES, META_ROUTES);
+export const ROUTES = joinRoutes(STATUS_ROUTES, QUEUE_ROUTES, NOTIFICATION_ROUTES, DOCUMENT_ROUTES, META_ROUTES);
 
 /** In declaration order: the order of the document and of `Allow`. */
 export const ROUTE_TABLE: readonly DeclaredRoute[] = listRoutes(ROUTES);

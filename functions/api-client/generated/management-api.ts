@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The state of the system in one call: each queue's status, next run, last run and since when it has been failing; documents in each working status with the oldest; the purchase-invoice sync mark. */
+        get: operations["getSystemStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues": {
         parameters: {
             query?: never;
@@ -585,6 +602,77 @@ export interface components {
         RunAccepted: {
             runId: string;
         };
+        QueueStatus: {
+            /** @enum {string} */
+            codeUnit: "send-documents" | "process-sessions" | "process-upo" | "update-ledgers" | "incoming-documents";
+            displayName: string;
+            /** @description null when the code unit has no entry yet. */
+            entry: {
+                description: string;
+                /** @enum {string} */
+                status: "Ready" | "OnHold" | "InProcess" | "Error";
+                nextRunAt: string | null;
+                /** @enum {string} */
+                nextRunTrigger: "schedule" | "retry" | "restart";
+                minutesBetweenRuns: number;
+                attemptsMade: number;
+                maxAttempts: number;
+                /** @description The run holding the lease while the entry is InProcess. */
+                runInProgress: {
+                    runId: string;
+                    /** @enum {string} */
+                    trigger: "schedule" | "retry" | "manual" | "restart";
+                    /** Format: date-time */
+                    startedAt: string;
+                } | null;
+                lastRun: {
+                    runId: string;
+                    /** @enum {string} */
+                    status: "InProcess" | "Success" | "Error" | "Skipped";
+                    /** Format: date-time */
+                    finishedAt: string;
+                    errorMessage: string | null;
+                } | null;
+                /** @description The first final failure of the current failure streak; null while the queue is healthy. */
+                failingSince: string | null;
+                /** @description Final failures in a row, each after its retries. */
+                consecutiveFailures: number;
+            } | null;
+        };
+        DocumentStatusSummary: {
+            /** @enum {string} */
+            status: "Pending" | "Held" | "Sending" | "Sent" | "Rejected";
+            count: number;
+            /** @description The first document in sending order (oldest issue date); null when there is none. */
+            oldest: {
+                documentId: string;
+                invoiceNumber: string;
+                /** Format: date */
+                issueDate: string;
+                /**
+                 * Format: date-time
+                 * @description When it entered this status.
+                 */
+                since: string;
+                ageSeconds: number;
+            } | null;
+        };
+        SystemStatus: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The five queues in pipeline order. */
+            queues: components["schemas"]["QueueStatus"][];
+            /** @description Documents in each working status (Pending, Held, Sending, Sent, Rejected) with the oldest; Accepted documents, whose number only grows, are not counted. null when documents are not configured. */
+            documents: {
+                byStatus: components["schemas"]["DocumentStatusSummary"][];
+            } | null;
+            incoming: {
+                /** @description Purchase invoices are fetched up to this instant (KSeF permanent-storage time). */
+                syncMark: string | null;
+                /** @description When the mark last moved. */
+                syncedAt: string | null;
+            } | null;
+        };
         GlobalRecipient: {
             email: string;
             /**
@@ -1014,6 +1102,31 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getSystemStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The state now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatus"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listQueues: {
         parameters: {
             query?: never;
