@@ -5,7 +5,7 @@ import { XmllintXsdValidator } from '../../functions/adapters/xml/xmllint-xsd-va
 import { buildAuthTokenRequest } from '../../functions/adapters/ksef/client/auth/auth-token-request.js';
 import { loadSigningIdentity } from '../../functions/adapters/ksef/client/auth/credentials.js';
 import { issuerName } from '../../functions/adapters/ksef/client/auth/issuer-name.js';
-import { createTestCertificate, nameValue, type TestCertificateOptions } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
+import { createTestCertificate, nameValue, type TestCertificateOptions, type TestName } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
 import { signXades } from '../../functions/adapters/ksef/client/auth/xades-sign.js';
 import { ManualClock } from '../../functions/ksef-sim/clock.js';
 import { createKsefSimulator, type KsefSimulator } from '../../functions/ksef-sim/simulator.js';
@@ -16,7 +16,7 @@ const NIP = '5265877635';
 const OTHER_NIP = '5261040828';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const NOW = '2026-11-25T10:00:00.000Z';
-const SPECIAL_ISSUER = [{ C: [nameValue('PL')] }, { O: [nameValue('Kowalski, Nowak i Wspólnicy sp.k.')], OU: [nameValue('Centrum "Q+" <KSeF>; #1')] }, { CN: [nameValue(' Wspólnicy CA ')] }];
+const SPECIAL_ISSUER: TestName = [{ C: [nameValue('PL')] }, { O: [nameValue('Kowalski, Nowak i Wspólnicy sp.k.')], OU: [nameValue('Centrum "Q+" <KSeF>; #1')] }, { CN: [nameValue(' Wspólnicy CA ')] }];
 
 interface Outcome {
   readonly status: number;
@@ -144,7 +144,7 @@ describe('KSeF simulator: a XAdES login is verified as KSeF documents it', () =>
 
   it('refuses an IssuerSerial that does not name the certificate: an escaped-twice issuer, or another serial (9105)', async () => {
     // Prepare
-    const cert = { nip: NIP, keyType: 'EC', issuerName: [{ C: [nameValue('PL')] }, { O: [nameValue('Kowalski, Nowak i Wspólnicy sp.k.')] }] } as const;
+    const cert: TestCertificateOptions = { nip: NIP, keyType: 'EC', issuerName: [{ C: [nameValue('PL')] }, { O: [nameValue('Kowalski, Nowak i Wspólnicy sp.k.')] }] };
     // Act
     const doubleEscaped = await forged(cert, { issuerName: 'O=Kowalski\\\\, Nowak i Wspólnicy sp.k.,C=PL' });
     const otherSerial = await forged(cert, { serialNumber: '12345' });
