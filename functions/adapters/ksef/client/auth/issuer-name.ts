@@ -30,12 +30,12 @@ const CONTEXT_0 = 0xa0;
 function tlvAt(der: Uint8Array, offset: number, limit: number): Tlv {
   if (offset + 2 > limit) throw new CertificateDerError('truncated DER');
   const tag = der[offset] as number;
-  if ((tag & 0x1f) === 0x1f) throw new CertificateDerError('multi-byte DER tags do not occur in a certificate name');
+  if ((tag & 0x1f) === 0x1f) throw new CertificateDerError('multi-byte DER tag');
   let length = der[offset + 1] as number;
   let contentStart = offset + 2;
   if (length & 0x80) {
     const octets = length & 0x7f;
-    if (octets === 0 || octets > 4) throw new CertificateDerError('a DER length must be definite and below 4 GB');
+    if (octets === 0 || octets > 4) throw new CertificateDerError('unsupported DER length');
     if (contentStart + octets > limit) throw new CertificateDerError('truncated DER');
     length = 0;
     for (let i = 0; i < octets; i++) length = length * 256 + (der[contentStart + i] as number);
@@ -57,7 +57,7 @@ function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] {
 }
 
 function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
-  if (tlv?.tag !== tag) throw new CertificateDerError(`expected ${what}`);
+  if (tlv?.tag !== tag) throw new CertificateDerError(`no ${what}`);
   return tlv;
 }
 
@@ -72,7 +72,7 @@ function decodeOid(bytes: Uint8Array): string {
     }
   }
   const first = arcs[0];
-  if (first === undefined || bytes.length === 0 || ((bytes[bytes.length - 1] as number) & 0x80) !== 0) throw new CertificateDerError('malformed object identifier');
+  if (first === undefined || bytes.length === 0 || ((bytes[bytes.length - 1] as number) & 0x80) !== 0) throw new CertificateDerError('bad OID');
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs.slice(1)].join('.');
 }
@@ -90,18 +90,18 @@ export type DistinguishedName = readonly (readonly NameAttribute[])[];
 
 /** The issuer Name of a DER certificate: Certificate → TBSCertificate → [version], serial, signature, issuer. */
 export function certificateIssuer(der: Uint8Array): DistinguishedName {
-  const certificate = expectTag(tlvAt(der, 0, der.length), SEQUENCE, 'a certificate SEQUENCE');
-  const tbs = expectTag(childrenOf(der, certificate)[0], SEQUENCE, 'a TBSCertificate SEQUENCE');
+  const certificate = expectTag(tlvAt(der, 0, der.length), SEQUENCE, 'Certificate');
+  const tbs = expectTag(childrenOf(der, certificate)[0], SEQUENCE, 'TBSCertificate');
   const fields = childrenOf(der, tbs);
   const first = fields[0]?.tag === CONTEXT_0 ? 1 : 0;
-  expectTag(fields[first], INTEGER, 'the serial number');
-  expectTag(fields[first + 1], SEQUENCE, 'the signature algorithm');
-  const issuer = expectTag(fields[first + 2], SEQUENCE, 'the issuer Name');
+  expectTag(fields[first], INTEGER, 'serialNumber');
+  expectTag(fields[first + 1], SEQUENCE, 'signature');
+  const issuer = expectTag(fields[first + 2], SEQUENCE, 'issuer');
   return childrenOf(der, issuer).map((rdn) =>
-    childrenOf(der, expectTag(rdn, SET, 'an RDN SET')).map((atv) => {
-      const [type, value] = childrenOf(der, expectTag(atv, SEQUENCE, 'an AttributeTypeAndValue'));
-      const oidTlv = expectTag(type, OBJECT_IDENTIFIER, 'an attribute type');
-      if (value === undefined) throw new CertificateDerError('an attribute without a value');
+    childrenOf(der, expectTag(rdn, SET, 'RDN')).map((atv) => {
+      const [type, value] = childrenOf(der, expectTag(atv, SEQUENCE, 'AttributeTypeAndValue'));
+      const oidTlv = expectTag(type, OBJECT_IDENTIFIER, 'AttributeType');
+      if (value === undefined) throw new CertificateDerError('attribute without value');
       return {
         oid: decodeOid(der.subarray(oidTlv.contentStart, oidTlv.end)),
         tag: value.tag,
@@ -125,27 +125,6 @@ const RFC4514_NAMES: Readonly<Record<string, string>> = {
   '0.9.2342.19200300.100.1.1': 'UID',
 };
 
-function utf16be(bytes: Uint8Array): string | null {
-  if (bytes.length % 2 !== 0) return null;
-  const swapped = Buffer.alloc(bytes.length);
-  for (let i = 0; i < bytes.length; i += 2) {
-    swapped[i] = bytes[i + 1] as number;
-    swapped[i + 1] = bytes[i] as number;
-  }
-  return swapped.toString('utf16le');
-}
-
-function utf32be(bytes: Uint8Array): string | null {
-  if (bytes.length % 4 !== 0) return null;
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 4) {
-    const code = ((bytes[i] as number) << 24) | ((bytes[i + 1] as number) << 16) | ((bytes[i + 2] as number) << 8) | (bytes[i + 3] as number);
-    if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
-    text += String.fromCodePoint(code);
-  }
-  return text;
-}
-
 /** The text of a string-typed value; null for any other type (or bytes its type does not allow). */
 function stringOf(attribute: NameAttribute): string | null {
   const bytes = attribute.contents;
@@ -161,11 +140,9 @@ function stringOf(attribute: NameAttribute): string | null {
     case 0x16: // IA5String
     case 0x1a: // VisibleString
       return bytes.every((b) => b < 0x80) ? Buffer.from(bytes).toString('latin1') : null;
-    case 0x1e: // BMPString
-      return utf16be(bytes);
-    case 0x1c: // UniversalString
-      return utf32be(bytes);
-    default: // TeletexString has no agreed character set: written as BER, like any other type
+    case 0x1e: // BMPString: UTF-16BE
+      return bytes.length % 2 === 0 ? Buffer.from(bytes).swap16().toString('utf16le') : null;
+    default: // TeletexString (no agreed character set), UniversalString (unseen in CA names) and the rest: written as BER
       return null;
   }
 }
