@@ -67,30 +67,16 @@ export function keyProblem(certificate: X509Certificate, signatureMethod: string
   return null;
 }
 
-function ecdsa(hash: string, uri: string) {
-  // XML-DSig ECDSA: SignatureValue is R‖S (IEEE P1363), as KSeF requires, not DER.
+function verifier(hash: string, uri: string, family: KeyFamily) {
   return class {
     getSignature(): string {
       throw new Error('The simulator only verifies signatures.');
     }
     verifySignature(material: string, key: string | Buffer | KeyObject, signatureValue: string): boolean {
       const publicKey = typeof key === 'string' || Buffer.isBuffer(key) ? createPublicKey(key) : key;
-      return verify(hash, Buffer.from(material), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signatureValue, 'base64'));
-    }
-    getAlgorithmName(): string {
-      return uri;
-    }
-  };
-}
-
-function rsa(hash: string, uri: string) {
-  return class {
-    getSignature(): string {
-      throw new Error('The simulator only verifies signatures.');
-    }
-    verifySignature(material: string, key: string | Buffer | KeyObject, signatureValue: string): boolean {
-      const publicKey = typeof key === 'string' || Buffer.isBuffer(key) ? createPublicKey(key) : key;
-      return verify(hash, Buffer.from(material), publicKey, Buffer.from(signatureValue, 'base64'));
+      // XML-DSig ECDSA: SignatureValue is R‖S (IEEE P1363), as KSeF requires, not DER.
+      const keyInput = family === 'ec' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+      return verify(hash, Buffer.from(material), keyInput, Buffer.from(signatureValue, 'base64'));
     }
     getAlgorithmName(): string {
       return uri;
@@ -114,9 +100,9 @@ export function withKsefAlgorithms(signed: SignedXml): SignedXml {
   const signatures = signed.SignatureAlgorithms as Record<string, unknown>;
   for (const hash of ['sha1', 'sha256', 'sha384', 'sha512']) {
     const uri = `http://www.w3.org/2001/04/xmldsig-more#ecdsa-${hash}`;
-    signatures[uri] = ecdsa(hash, uri);
+    signatures[uri] = verifier(hash, uri, 'ec');
   }
-  signatures['http://www.w3.org/2001/04/xmldsig-more#rsa-sha384'] = rsa('sha384', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384');
+  signatures['http://www.w3.org/2001/04/xmldsig-more#rsa-sha384'] = verifier('sha384', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384', 'rsa');
   const hashes = signed.HashAlgorithms as Record<string, unknown>;
   for (const [uri, hash] of Object.entries(DIGEST_ALGORITHMS)) hashes[uri] ??= digest(hash, uri);
   return signed;
