@@ -96,7 +96,9 @@ export function verifyAuthTokenRequest(xml: string): VerifiedAuthRequest {
 
   const ns = request.namespaceURI as string;
   const field = (local: string) => onlyChild(request, ns, local);
-  const contextChild = elementChildren(field('ContextIdentifier') ?? request).find((e) => e.namespaceURI === ns && ['Nip', 'InternalId', 'NipVatUe', 'PeppolId'].includes(e.localName ?? ''));
+  // A request missing a field reads as empty here; the XSD check that follows refuses it (21401).
+  const contextIdentifier = field('ContextIdentifier');
+  const contextChild = (contextIdentifier ? elementChildren(contextIdentifier) : []).find((e) => e.namespaceURI === ns && ['Nip', 'InternalId', 'NipVatUe', 'PeppolId'].includes(e.localName ?? ''));
   return {
     namespace: ns,
     challenge: field('Challenge')?.textContent?.trim() ?? '',
