@@ -9,7 +9,7 @@ import { makeDocumentDeps } from '../helpers/document-deps.js';
 import { makeDocument } from '../helpers/document-factory.js';
 import { makeEntry } from '../helpers/entry-factory.js';
 
-const noValidator = { validate: async () => [] };
+const noValidator = { validate: async () => ({ valid: true, errors: [] }) };
 
 function statusClient() {
   const notifications = new MemoryNotificationStore();
