@@ -1,4 +1,5 @@
 import type { NotificationStore } from '../ports/notification-store.js';
+import type { SyncStateRepository } from '../ports/sync-state-repository.js';
 import type { JobQueueDeps } from '../use-cases/deps.js';
 import type { DocumentDeps } from '../use-cases/document-deps.js';
 
@@ -22,4 +23,6 @@ export interface ApiDeps extends JobQueueDeps {
 export interface ApiDocumentDeps extends DocumentDeps {
   /** The company's NIP (KSEF_NIP): the only seller POST /documents accepts. */
   readonly companyNip: string;
+  /** The KSeF sync marks, for GET /status (the purchase-invoice mark); without it the status has no `incoming`. */
+  readonly syncState?: SyncStateRepository;
 }

@@ -12,6 +12,12 @@ export interface DocumentListQuery {
   readonly cursor?: string | null;
 }
 
+/** How many documents are in one status, and the first of them in sending order (issue date, then id). */
+export interface StatusSummary {
+  readonly count: number;
+  readonly first: OutgoingDocument | undefined;
+}
+
 export interface CreatedDocument {
   readonly document: OutgoingDocument;
   /** False when the business key already held a document with the same content: that one is returned. */
@@ -26,6 +32,8 @@ export interface CreatedDocument {
  *   document; a create interrupted half-way is completed by the next create of the same key.
  * - `update` stores `next` with version `expectedVersion + 1`, or throws VersionConflictError.
  * - `list` orders by issue date, then id (oldest first), the order the sender works in.
+ * - `summarize` counts the documents in one status and returns the first in that order; it reads
+ *   only that status (meant for the working statuses, whose sets stay small).
  */
 export interface DocumentRepository {
   create(document: OutgoingDocument): Promise<CreatedDocument>;
@@ -33,4 +41,5 @@ export interface DocumentRepository {
   findByKey(key: DocumentBusinessKey): Promise<OutgoingDocument | undefined>;
   update(next: OutgoingDocument, expectedVersion: number): Promise<OutgoingDocument>;
   list(query: DocumentListQuery): Promise<Page<OutgoingDocument>>;
+  summarize(status: DocumentStatus): Promise<StatusSummary>;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { KsefCredentials } from '../adapters/ksef/client/auth/credentials.js';
+import { checkSigningCredentials, SigningCredentialsError, type CertificateCredentials, type CredentialSettings, type KsefCredentials } from '../adapters/ksef/client/auth/credentials.js';
 import { credentialsFromPkcs12 } from '../adapters/ksef/client/auth/pkcs12.js';
 import { HttpKsefGateway, type HttpKsefGatewayOptions } from '../adapters/ksef/client/http-ksef-gateway.js';
 import { realTimer, type Timer } from '../adapters/ksef/client/http/rate-budget.js';
@@ -112,17 +112,30 @@ export async function readLocalCredentials(env: Env): Promise<KsefCredentials | 
     if (!certificatePem.includes('-----BEGIN CERTIFICATE-----')) throw new KsefSettingsError(`Invalid KSeF configuration: ${V.certificatePath}: '${value(env, V.certificatePath)}' is not a PEM certificate.`);
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKeyPem)) throw new KsefSettingsError(`Invalid KSeF configuration: ${V.privateKeyPath}: '${value(env, V.privateKeyPath)}' is not a PEM private key.`);
     const passphrase = value(env, V.privateKeyPassphrase);
-    return { kind: 'certificate', certificatePem, privateKeyPem, ...(passphrase === undefined ? {} : { passphrase }) };
+    return checked({ kind: 'certificate', certificatePem, privateKeyPem, ...(passphrase === undefined ? {} : { passphrase }) }, { certificate: V.certificatePath, privateKey: V.privateKeyPath });
   }
   if (set(V.pkcs12Path)) {
     const bytes = await readNamedFile(env, V.pkcs12Path);
+    let credentials: CertificateCredentials;
     try {
-      return credentialsFromPkcs12(bytes, env[V.pkcs12Password] ?? '');
+      credentials = credentialsFromPkcs12(bytes, env[V.pkcs12Password] ?? '');
     } catch {
       throw new KsefSettingsError(`Invalid KSeF configuration: ${V.pkcs12Path}: '${value(env, V.pkcs12Path)}' cannot be opened with ${V.pkcs12Password} (a wrong password, or not a PKCS#12 file with a key and its certificate).`);
     }
+    return checked(credentials, { certificate: V.pkcs12Path, privateKey: V.pkcs12Path });
   }
   return undefined;
+}
+
+/** Certificate credentials KSeF would refuse (e.g. an RSA key under 2048 bits) stop the start, naming the variable. */
+function checked(credentials: CertificateCredentials, settings: CredentialSettings): CertificateCredentials {
+  try {
+    checkSigningCredentials(credentials, settings);
+  } catch (error) {
+    if (error instanceof SigningCredentialsError) throw new KsefSettingsError(`Invalid KSeF configuration: ${error.message}.`, { cause: error });
+    throw error;
+  }
+  return credentials;
 }
 
 async function readNamedFile(env: Env, name: string): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { KsefCredentials } from '../adapters/ksef/client/auth/credentials.js';
+import { SigningCredentialsError, type KsefCredentials } from '../adapters/ksef/client/auth/credentials.js';
 import { credentialsFromSecret } from '../adapters/ksef/client/credentials-from-secret.js';
 import { sha256Base64 } from '../adapters/ksef/client/crypto/primitives.js';
 import { KSEF_BASE_URLS, type KsefEnvironmentInput } from '../adapters/ksef/client/environment.js';
@@ -112,7 +112,9 @@ export async function readKsefSecret(client: SecretsManagerClient, secretArn: st
   }
   try {
     return credentialsFromSecret(parsed);
-  } catch {
+  } catch (error) {
+    // A certificate or key that cannot sign names its field (e.g. an RSA key under 2048 bits); no message quotes the secret.
+    if (error instanceof SigningCredentialsError) throw new KsefSettingsError(`The KSeF secret ${secretArn}: ${error.message}.`, { cause: error });
     throw new KsefSettingsError(`The KSeF secret ${secretArn} must hold {"token"} or {"certificatePem","privateKeyPem","privateKeyPassphrase"?}.`);
   }
 }

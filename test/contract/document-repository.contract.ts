@@ -140,5 +140,19 @@ export function documentRepositoryContract(adapterName: string, makeRepository: 
       expect(errors.every((e) => e instanceof ValidationError)).toBe(true);
       expect(errors.map((e) => (e as ValidationError).issues[0]?.field)).toEqual(['limit', 'from', 'from', 'cursor', 'cursor']);
     });
+
+    it('a status summary counts the documents in that status and names the first in sending order', async () => {
+      // Prepare
+      const dates = ['2026-02-03', '2026-02-01', '2026-02-02'];
+      for (const [i, issueDate] of dates.entries()) await repo.create(makeDocument({ id: `p${i}`, fields: { invoiceNumber: `FV/${i}`, issueDate } }));
+      const moved = await repo.create(makeDocument({ id: 's0', fields: { invoiceNumber: 'FV/S', issueDate: '2026-01-15' } }));
+      await repo.update(toSending(moved.document), moved.document.version);
+      // Act
+      const [pending, sending, accepted] = await Promise.all([repo.summarize('Pending'), repo.summarize('Sending'), repo.summarize('Accepted')]);
+      // Assess
+      expect({ count: pending.count, first: pending.first?.id }).toEqual({ count: 3, first: 'p1' });
+      expect({ count: sending.count, first: sending.first?.id, status: sending.first?.status }).toEqual({ count: 1, first: 's0', status: 'Sending' });
+      expect(accepted).toEqual({ count: 0, first: undefined });
+    });
   });
 }

@@ -1,28 +1,28 @@
-import { DOMParser } from '@xmldom/xmldom';
 import forge from 'node-forge';
-import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { readFileSync } from 'node:fs';
 import { buildAuthTokenRequest } from '../../functions/adapters/ksef/client/auth/auth-token-request.js';
-import { loadSigningIdentity } from '../../functions/adapters/ksef/client/auth/credentials.js';
+import { loadSigningIdentity, SigningCredentialsError } from '../../functions/adapters/ksef/client/auth/credentials.js';
 import { credentialsFromPkcs12 } from '../../functions/adapters/ksef/client/auth/pkcs12.js';
-import { createTestCertificate } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
-import { signXades, withEcdsa } from '../../functions/adapters/ksef/client/auth/xades-sign.js';
+import { createTestCertificate, nameValue, type TestName } from '../../functions/adapters/ksef/client/auth/test-certificate.js';
+import { signXades } from '../../functions/adapters/ksef/client/auth/xades-sign.js';
+import { verifyAuthTokenRequest } from '../../functions/ksef-sim/crypto/xades-verify.js';
 import { KsefConfigurationError } from '../../functions/ports/ksef-errors.js';
+import { verifyIndependently } from './helpers/independent-xades.js';
 
 const NIP = '5265877635';
 const CHALLENGE = '20250514-CR-226FB7B000-3ACF9BE4C0-10';
+const SIGNING_TIME = new Date('2026-11-25T10:00:00Z');
 const unsigned = () => buildAuthTokenRequest({ challenge: CHALLENGE, context: { type: 'Nip', value: NIP }, subjectIdentifierType: 'certificateSubject' });
 
-function verify(xml: string, certificatePem: string): boolean {
-  const doc = new DOMParser().parseFromString(xml, 'text/xml');
-  const verifier = withEcdsa(new SignedXml({ publicCert: certificatePem }));
-  const signature = verifier.findSignatures(doc)[0];
-  if (!signature) return false;
-  verifier.loadSignature(signature);
-  return verifier.checkSignature(xml);
-}
+/** An issuer with every character RFC 4514 escapes, spaces at both ends, non-ASCII text and a multi-valued RDN. */
+const SPECIAL_ISSUER: TestName = [
+  { C: [nameValue('PL')] },
+  { O: [nameValue('Kowalski, Nowak i Wspólnicy sp.k.')], OU: [nameValue('Dział "A+B" <Łódź>; #2 \\ zaufanie')] },
+  { '2.5.4.97': [nameValue('VATPL-5260250274')] },
+  { CN: [nameValue(' #Wspólnicy CA 2026 ')] },
+];
 
 describe('XAdES signing of the AuthTokenRequest', () => {
   it('the unsigned AuthTokenRequest, with an IP policy, is valid against the official v2.1 auth schema', async () => {
@@ -41,21 +41,30 @@ describe('XAdES signing of the AuthTokenRequest', () => {
   });
 
   for (const keyType of ['RSA', 'EC'] as const) {
-    it(`an ${keyType} signature is enveloped XAdES-BES that verifies with the certificate`, async () => {
-      // Prepare
-      const cert = await createTestCertificate({ nip: NIP, keyType });
-      const identity = await loadSigningIdentity({ kind: 'certificate', ...cert });
-      // Act
-      const signed = signXades(unsigned(), identity, new Date('2026-11-25T10:00:00Z'));
-      // Assess
-      expect(verify(signed, cert.certificatePem)).toBe(true);
-      expect(signed).toContain('<xades:SigningTime>2026-11-25T10:00:00Z</xades:SigningTime>');
-      expect(signed).toContain('Type="http://uri.etsi.org/01903#SignedProperties"');
-      expect(signed).toContain('http://www.w3.org/2000/09/xmldsig#enveloped-signature');
-      expect(signed).toContain(keyType === 'EC' ? 'xmldsig-more#ecdsa-sha256' : 'xmldsig-more#rsa-sha256');
-      expect(signed).toContain(`<xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>${identity.certificate.fingerprint256.replace(/:/g, '').length === 64 ? Buffer.from(identity.certificate.fingerprint256.replace(/:/g, ''), 'hex').toString('base64') : ''}</ds:DigestValue>`);
-      expect(signed).toContain(`VATPL-${NIP}`);
-    });
+    for (const subject of ['seal', 'person'] as const) {
+      it(`an ${keyType} ${subject} signature under an issuer full of special characters verifies with an independent XAdES implementation`, async () => {
+        // Prepare
+        const cert = await createTestCertificate({ nip: NIP, keyType, subject, issuerName: SPECIAL_ISSUER, now: SIGNING_TIME });
+        const identity = await loadSigningIdentity({ kind: 'certificate', ...cert });
+        // Act
+        const signed = signXades(unsigned(), identity, SIGNING_TIME);
+        const verdict = await verifyIndependently(signed);
+        // Assess
+        expect(verdict.signatureValid).toBe(true);
+        expect(verdict.references).toEqual([
+          { uri: '', type: null, transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'] },
+          { uri: expect.stringMatching(/^#SignedProperties-/), type: 'http://uri.etsi.org/01903#SignedProperties', transforms: ['http://www.w3.org/2001/10/xml-exc-c14n#'] },
+        ]);
+        expect(verdict.signingTime).toEqual(SIGNING_TIME);
+        expect(verdict.certDigestMatches).toBe(true);
+        expect(verdict.issuerName).toBe('CN=\\ #Wspólnicy CA 2026\\20,2.5.4.97=#1310564154504c2d35323630323530323734,O=Kowalski\\, Nowak i Wspólnicy sp.k.+OU=Dział \\"A\\+B\\" \\<Łódź\\>\\; #2 \\\\ zaufanie,C=PL');
+        expect(verdict.issuerNameMatches).toBe(true);
+        expect(verdict.serialMatches).toBe(true);
+        expect(signed).toContain(keyType === 'EC' ? 'xmldsig-more#ecdsa-sha256' : 'xmldsig-more#rsa-sha256');
+        // The simulator, which checks the login as KSeF does, reads the same signer out of it.
+        expect(verifyAuthTokenRequest(signed).subject).toEqual({ kind: subject, nip: NIP, pesel: null });
+      });
+    }
   }
 
   it('an EC signature value is R||S (64 bytes), not DER', async () => {
@@ -68,7 +77,8 @@ describe('XAdES signing of the AuthTokenRequest', () => {
   it('a signed request whose challenge was changed afterwards no longer verifies', async () => {
     const cert = await createTestCertificate({ nip: NIP, keyType: 'EC' });
     const signed = signXades(unsigned(), await loadSigningIdentity({ kind: 'certificate', ...cert }), new Date());
-    expect(verify(signed.replace(CHALLENGE, '20250514-CR-226FB7B000-3ACF9BE4C0-11'), cert.certificatePem)).toBe(false);
+    expect((await verifyIndependently(signed)).signatureValid).toBe(true);
+    expect((await verifyIndependently(signed.replace(CHALLENGE, '20250514-CR-226FB7B000-3ACF9BE4C0-11'))).signatureValid).toBe(false);
   });
 
   it('a PKCS#12 file yields the certificate and key it holds', async () => {
@@ -80,7 +90,7 @@ describe('XAdES signing of the AuthTokenRequest', () => {
     const identity = await loadSigningIdentity(credentialsFromPkcs12(bytes, 'sekret'));
     // Assess
     expect(identity.certificate.subject).toContain(`VATPL-${NIP}`);
-    expect(verify(signXades(unsigned(), identity, new Date()), cert.certificatePem)).toBe(true);
+    expect((await verifyIndependently(signXades(unsigned(), identity, new Date()))).signatureValid).toBe(true);
   });
 
   it('a PKCS#12 file with the wrong password is a configuration error', async () => {
@@ -93,5 +103,15 @@ describe('XAdES signing of the AuthTokenRequest', () => {
     const a = await createTestCertificate({ nip: NIP, keyType: 'EC' });
     const b = await createTestCertificate({ nip: NIP, keyType: 'EC' });
     await expect(loadSigningIdentity({ kind: 'certificate', certificatePem: a.certificatePem, privateKeyPem: b.privateKeyPem })).rejects.toThrow(KsefConfigurationError);
+  });
+
+  it('an RSA key under 2048 bits is refused before anything is signed', async () => {
+    // Prepare
+    const weak = await createTestCertificate({ nip: NIP, keyType: 'RSA', rsaBits: 1024 });
+    // Act
+    const loading = loadSigningIdentity({ kind: 'certificate', ...weak });
+    // Assess
+    await expect(loading).rejects.toThrow(SigningCredentialsError);
+    await expect(loading).rejects.toThrow('the key is RSA with 1024 bits; KSeF accepts RSA keys of at least 2048 bits');
   });
 });

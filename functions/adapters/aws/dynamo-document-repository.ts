@@ -1,14 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
+import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type DocumentStatus, type OutgoingDocument } from '../../domain/documents.js';
 import { ConflictError, StorageError } from '../../domain/errors.js';
-import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
+import type { CreatedDocument, DocumentListQuery, DocumentRepository, StatusSummary } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { asDocumentClient, withoutTableAttributes } from './dynamo-client-input.js';
 import { getItem } from './dynamo-get-item.js';
 import { putIfAbsent } from './dynamo-put-if-absent.js';
 import { putVersioned } from './dynamo-versioned-put.js';
-import { queryIndexWindow } from './dynamo-index-listing.js';
+import { countIndexPartition, queryIndexWindow } from './dynamo-index-listing.js';
 import { listingSortKey, listingWindow, pageOf } from './document-list-rules.js';
 import { documentClaimKey, documentIndexKey, documentKey } from './table-layout.js';
 
@@ -85,6 +85,17 @@ export class DynamoDocumentRepository implements DocumentRepository {
       .sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1))
       .slice(0, window.limit + 1);
     return pageOf(merged, window, 'documents', sortKeyOf);
+  }
+
+  /** A COUNT query over the status's GSI1 partition (no items read back), and its first item. */
+  async summarize(status: DocumentStatus): Promise<StatusSummary> {
+    const partition = documentIndexKey(status, '', '').gsi1pk;
+    const [count, firstPage] = await Promise.all([
+      countIndexPartition(this.#db, this.tableName, partition),
+      queryIndexWindow(this.#db, this.tableName, partition, { limit: 1, after: null, upTo: null }),
+    ]);
+    const first = firstPage[0];
+    return { count, first: first === undefined ? undefined : toDocument(first) };
   }
 
   /** Writes the document unless its id is already stored; returns what is stored either way. */

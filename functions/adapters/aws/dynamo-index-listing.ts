@@ -44,6 +44,32 @@ export async function queryIndexWindow(db: DynamoDBDocumentClient, tableName: st
   }
 }
 
+/** How many items one GSI1 partition holds: a COUNT query, paged by DynamoDB's 1 MB read limit. */
+export async function countIndexPartition(db: DynamoDBDocumentClient, tableName: string, partition: string): Promise<number> {
+  const { gsi1Name, gsi1PartitionKey } = TABLE_KEYS;
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const exclusiveStartKey = startKey;
+    const result = await dynamo('Query', () =>
+      db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: gsi1Name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': gsi1PartitionKey },
+          ExpressionAttributeValues: { ':pk': partition },
+          Select: 'COUNT',
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      ),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return count;
+}
+
 /** One page of a listing that lives in a single GSI1 partition (incoming documents, the ledger). */
 export async function pageOfIndexPartition<T>(
   db: DynamoDBDocumentClient,

@@ -1,6 +1,6 @@
-import { keyTakenMessage, type DocumentBusinessKey, type OutgoingDocument } from '../../domain/documents.js';
+import { keyTakenMessage, type DocumentBusinessKey, type DocumentStatus, type OutgoingDocument } from '../../domain/documents.js';
 import { ConflictError, VersionConflictError } from '../../domain/errors.js';
-import type { CreatedDocument, DocumentListQuery, DocumentRepository } from '../../ports/document-repository.js';
+import type { CreatedDocument, DocumentListQuery, DocumentRepository, StatusSummary } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
 import { listingSortKey } from '../aws/document-list-rules.js';
 import { pageInMemory } from './memory-listing.js';
@@ -51,6 +51,12 @@ export class MemoryDocumentRepository implements DocumentRepository {
   async list(query: DocumentListQuery): Promise<Page<OutgoingDocument>> {
     const withStatus = [...this.#documents.values()].filter((doc) => query.status === undefined || doc.status === query.status);
     return pageInMemory(withStatus, 'documents', query, sortKeyOf);
+  }
+
+  async summarize(status: DocumentStatus): Promise<StatusSummary> {
+    const inStatus = [...this.#documents.values()].filter((doc) => doc.status === status).sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
+    const first = inStatus[0];
+    return { count: inStatus.length, first: first && structuredClone(first) };
   }
 }
 

@@ -6,6 +6,7 @@ import { MAX_SCHEMA_ERRORS, PROBLEM_BASE_URI } from '../problem.js';
 import { setStatusRequestSchema } from '../request-schemas.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
 import { NOTIFICATION_SCHEMAS } from './notification-schemas.js';
+import { STATUS_SCHEMAS } from './status-schemas.js';
 
 /*
  * Schemas of what the API sends and accepts, for the OpenAPI document only: requests are validated
@@ -140,6 +141,7 @@ export const API_SCHEMAS = {
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   }),
   RunAccepted: z.strictObject({ runId: z.string() }),
+  ...STATUS_SCHEMAS,
   ...NOTIFICATION_SCHEMAS,
   ...DOCUMENT_SCHEMAS,
   FieldIssue: fieldIssueSchema,

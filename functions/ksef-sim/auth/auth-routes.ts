@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SimContext } from '../context.js';
 import { ALL_PERMISSIONS } from '../context.js';
 import { PublicKeyUsage } from '../crypto/public-keys.js';
+import { invalidSignature, signingTimeProblem } from '../crypto/xades-properties.js';
 import { verifyAuthTokenRequest } from '../crypto/xades-verify.js';
 import { badRequest, gone } from '../http/api-error.js';
 import { base64Field, jsonBody, requireField } from '../http/body.js';
@@ -62,24 +63,30 @@ export function registerAuthRoutes(router: Router, ctx: SimContext): void {
   router.add('POST', '/auth/xades-signature', async (req) => {
     const xml = req.body.toString('utf8');
     if (req.body[0] === 0xef && req.body[1] === 0xbb && req.body[2] === 0xbf) throw badRequest('encoding', 'Dokument zawiera znacznik BOM.');
+    // Everything below comes from what the signature covers (crypto/xades-verify.ts).
     const verified = verifyAuthTokenRequest(xml);
     const schema = verified.namespace.endsWith('2.1') ? 'auth21' : 'auth20';
-    const xsd = await ctx.validator.validate(schema, verified.unsignedXml);
+    const xsd = await ctx.validator.validate(schema, verified.signedDocumentXml);
     if (!xsd.valid) throw badRequest('notXsdValid', ...xsd.errors.map((e) => e.message));
-    takeChallenge(ctx, verified.challenge);
+    const challenge = takeChallenge(ctx, verified.challenge);
     const now = ctx.clock.now();
-    const subjectId = verified.subjectIdentifierType === 'certificateFingerprint' ? verified.fingerprint : (verified.subjectNip ?? verified.subjectPesel);
-    if (!subjectId) throw badRequest('invalidSubjectIdentifier', 'Certyfikat nie zawiera identyfikatora NIP ani PESEL (serialNumber / organizationIdentifier).');
+    const lateOrEarly = signingTimeProblem(verified.signingTime, challenge.timestamp, now);
+    if (lateOrEarly !== null) throw invalidSignature('format', lateOrEarly);
+    const { subject } = verified;
+    const subjectId = verified.subjectIdentifierType === 'certificateFingerprint' ? verified.fingerprint : (subject.nip ?? subject.pesel);
+    if (!subjectId) {
+      throw badRequest('invalidSubjectIdentifier', 'Certyfikat nie zawiera identyfikatora podmiotu: NIP w organizationIdentifier (VATPL-…) albo NIP lub PESEL w serialNumber (TINPL-/NIP-, PNOPL-/PESEL-). Użyj SubjectIdentifierType certificateFingerprint.');
+    }
     let outcome: StatusInfo = AUTH_STATUS.success;
     let permissions: readonly string[] = [];
     if (new Date(verified.certificate.validFrom) > now || new Date(verified.certificate.validTo) < now) outcome = AUTH_STATUS.badCertificate('Nieważny certyfikat');
     else if (ctx.blockedContexts.has(verified.context.value)) outcome = AUTH_STATUS.blocked;
     else {
-      const owner = verified.subjectIdentifierType === 'certificateSubject' && verified.subjectNip === verified.context.value.slice(0, 10);
+      const owner = verified.subjectIdentifierType === 'certificateSubject' && subject.nip !== null && subject.nip === verified.context.value.slice(0, 10);
       permissions = owner ? ALL_PERMISSIONS : [...(ctx.grants.get(`${verified.context.value}|${subjectId}`) ?? [])];
       if (permissions.length === 0) outcome = AUTH_STATUS.noPermissions;
     }
-    const subjectType = verified.subjectIdentifierType === 'certificateFingerprint' ? 'Fingerprint' : verified.subjectNip ? 'Nip' : 'Pesel';
+    const subjectType = verified.subjectIdentifierType === 'certificateFingerprint' ? 'Fingerprint' : subject.nip ? 'Nip' : 'Pesel';
     const hash = createHash('sha256').update(req.body).digest('base64');
     const operation = startOperation(ctx, 'XadesSignature', verified.context, { type: subjectType, value: subjectId }, permissions, outcome, null, hash);
     return json(202, { referenceNumber: operation.referenceNumber, authenticationToken: issueToken(ctx, operation, 'OperationToken', STATUS_RETENTION_MS) });

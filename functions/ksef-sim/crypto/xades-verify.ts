@@ -1,24 +1,26 @@
-import { X509Certificate, createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
+import { X509Certificate, createHash } from 'node:crypto';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { badRequest } from '../http/api-error.js';
+import { certificateSubject, type CertificateSubject } from './certificate-subject.js';
+import { certificateNames } from './distinguished-name.js';
+import { C14N_ALGORITHMS, DIGEST_ALGORITHMS, ENVELOPED_SIGNATURE, SIGNATURE_ALGORITHMS, TRANSFORMS, keyProblem, withKsefAlgorithms } from './xades-algorithms.js';
+import { checkSignedProperties, invalidSignature } from './xades-properties.js';
+import { DSIG, XADES, childElements, elementChildren, elementsWithId, onlyChild, parseXml, within } from './xml-nodes.js';
 
-const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
-const XADES = 'http://uri.etsi.org/01903/v1.3.2#';
-const ECDSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
+/*
+ * A XAdES login as KSeF checks it (DOCS auth/podpis-xades.md; README §2.4 of the KSeF notes): one
+ * signature, enveloped (URI="" with the enveloped-signature transform) or enveloping (the request in a
+ * ds:Object), never detached; a signed SignedProperties reference of the XAdES Type; accepted
+ * algorithms and key sizes; SigningCertificate naming the signer by digest and IssuerSerial; the
+ * subject's identifiers read attribute by attribute. Everything the login uses — Challenge, context,
+ * SigningTime — is read from what the signature covers (xml-crypto's canonical signed references),
+ * never from the document as sent, where unsigned content (a ds:Object, a moved signature) could
+ * say something else. The answers are KSeF's: 9101/9102/9103/9105, 21115, 21117.
+ */
 
-/** XML-DSig ECDSA: the signature value is R‖S (IEEE P1363), as KSeF requires, not DER. */
-class EcdsaSha256 {
-  getSignature(): string {
-    throw new Error('The simulator only verifies signatures.');
-  }
-  verifySignature(material: string, key: string | Buffer, signatureValue: string): boolean {
-    return cryptoVerify('sha256', Buffer.from(material), { key: createPublicKey(key), dsaEncoding: 'ieee-p1363' }, Buffer.from(signatureValue, 'base64'));
-  }
-  getAlgorithmName(): string {
-    return ECDSA_SHA256;
-  }
-}
+const AUTH_NAMESPACE = /^http:\/\/ksef\.mf\.gov\.pl\/auth\/token\/2\.[01]$/;
+const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
 
 export interface VerifiedAuthRequest {
   readonly namespace: string;
@@ -26,97 +28,156 @@ export interface VerifiedAuthRequest {
   readonly context: { readonly type: 'Nip' | 'InternalId' | 'NipVatUe' | 'PeppolId'; readonly value: string };
   readonly subjectIdentifierType: 'certificateSubject' | 'certificateFingerprint';
   readonly certificate: X509Certificate;
-  /** NIP or PESEL from the certificate subject (serialNumber 2.5.4.5 or organizationIdentifier 2.5.4.97). */
-  readonly subjectNip: string | null;
-  readonly subjectPesel: string | null;
+  /** Seal or person, with the NIP or PESEL its subject attributes carry. */
+  readonly subject: CertificateSubject;
   readonly fingerprint: string;
-  /** The document without its signature, for the XSD check. */
-  readonly unsignedXml: string;
+  readonly signingTime: Date;
+  /** The AuthTokenRequest exactly as signed (canonical, without the signature), for the XSD check. */
+  readonly signedDocumentXml: string;
 }
 
-function only(parent: Element | Document, ns: string, local: string): Element | null {
-  return (parent.getElementsByTagNameNS(ns, local)[0] as Element | undefined) ?? null;
+type Form = 'enveloped' | 'enveloping';
+
+interface ReferenceInfo {
+  readonly role: 'document' | 'properties' | 'other';
+  readonly type: string | null;
+  readonly transforms: readonly string[];
 }
 
-/**
- * Verifies an enveloped XAdES-BES signature over an `AuthTokenRequest`: exactly one signature,
- * the whole document signed (URI="" with the enveloped transform), SignedProperties signed and
- * its SigningCertificate digest matching the certificate in KeyInfo, RSA or ECDSA (P1363).
- */
+const isAuthTokenRequest = (e: Element | null | undefined): boolean => e?.localName === 'AuthTokenRequest' && AUTH_NAMESPACE.test(e.namespaceURI ?? '');
+
 export function verifyAuthTokenRequest(xml: string): VerifiedAuthRequest {
   const errors: string[] = [];
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (msg: string) => void errors.push(msg), fatalError: (msg: string) => void errors.push(msg) } }).parseFromString(xml, 'application/xml');
-  const root = doc.documentElement;
-  if (errors.length > 0 || !root) throw badRequest('invalidDocument', ...errors);
-  if (root.localName !== 'AuthTokenRequest' || !/^http:\/\/ksef\.mf\.gov\.pl\/auth\/token\/2\.[01]$/.test(root.namespaceURI ?? '')) {
-    throw badRequest('invalidDocument', 'Oczekiwano dokumentu AuthTokenRequest w przestrzeni nazw http://ksef.mf.gov.pl/auth/token/2.0 lub 2.1.');
-  }
-  const ns = root.namespaceURI as string;
-  const signatures = doc.getElementsByTagNameNS(DSIG, 'Signature');
+  const doc = parseXml(xml, errors);
+  if (!doc) throw badRequest('invalidDocument', ...errors);
+  if (doc.doctype) throw badRequest('invalidDocument', 'Dokument nie może zawierać deklaracji DOCTYPE.');
+  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature'));
   if (signatures.length === 0) throw badRequest('noSignature');
   if (signatures.length > 1) throw badRequest('tooManySignatures');
   const signature = signatures[0] as Element;
-  if (signature.parentNode !== root) throw badRequest('invalidSignature', 'Podpis musi być otaczany (enveloped) w elemencie AuthTokenRequest.');
+  const form = formOf(doc.documentElement as Element, signature);
 
-  const certB64 = only(signature, DSIG, 'X509Certificate')?.textContent?.replace(/\s+/g, '');
-  if (!certB64) throw badRequest('invalidCertificate', 'Brak certyfikatu w KeyInfo/X509Data.');
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(Buffer.from(certB64, 'base64'));
-  } catch (error) {
-    throw badRequest('invalidCertificate', `Certyfikatu nie da się odczytać: ${(error as Error).message}`);
+  const signedInfo = onlyChild(signature, DSIG, 'SignedInfo');
+  if (!signedInfo) throw invalidSignature('format', 'Podpis musi mieć dokładnie jeden element ds:SignedInfo.');
+  const c14n = onlyChild(signedInfo, DSIG, 'CanonicalizationMethod')?.getAttribute('Algorithm') ?? '';
+  const method = onlyChild(signedInfo, DSIG, 'SignatureMethod')?.getAttribute('Algorithm') ?? '';
+  if (!C14N_ALGORITHMS.has(c14n)) throw invalidSignature('algorithm', `CanonicalizationMethod '${c14n}' nie jest obsługiwana.`);
+  if (SIGNATURE_ALGORITHMS[method] === undefined) throw invalidSignature('algorithm', `SignatureMethod '${method}' nie jest obsługiwana.`);
+
+  const certificate = signerCertificate(signature);
+  const problem = keyProblem(certificate, method);
+  if (problem !== null) throw invalidSignature('algorithm', `Certyfikat podpisu: ${problem}.`);
+
+  const references = childElements(signedInfo, DSIG, 'Reference').map((reference) => describeReference(doc, signature, reference, form));
+  const documentIndex = onlyIndex(references, 'document', 'Podpis musi obejmować dokument AuthTokenRequest dokładnie jedną referencją (podpis zewnętrzny nie jest akceptowany).');
+  const propertiesIndex = onlyIndex(references, 'properties', 'Podpis musi obejmować xades:SignedProperties dokładnie jedną referencją (wymagany profil XAdES).');
+  if (references[propertiesIndex]?.type !== SIGNED_PROPERTIES_TYPE) throw invalidSignature('format', `Referencja do SignedProperties musi mieć Type="${SIGNED_PROPERTIES_TYPE}".`);
+  if (form === 'enveloped' && !references[documentIndex]?.transforms.includes(ENVELOPED_SIGNATURE)) {
+    throw invalidSignature('format', 'Referencja do dokumentu w podpisie otaczanym musi mieć transformację enveloped-signature.');
   }
-  const signed = new SignedXml({ publicCert: certificate.toString() });
-  (signed.SignatureAlgorithms as Record<string, unknown>)[ECDSA_SHA256] = EcdsaSha256;
+  checkQualifyingPropertiesTarget(signature);
+
+  const signed = withKsefAlgorithms(new SignedXml({ publicCert: certificate.toString() }));
   signed.loadSignature(signature);
-  let valid = false;
+  let valid: boolean;
   try {
     valid = signed.checkSignature(xml);
   } catch (error) {
-    throw badRequest('invalidSignature', (error as Error).message);
+    throw invalidSignature('negative', (error as Error).message);
   }
-  if (!valid) throw badRequest('invalidSignature', 'Podpis zweryfikowany negatywnie.');
+  if (!valid) throw invalidSignature('negative', 'Nieprawidłowa wartość skrótu dla co najmniej jednej referencji.');
+  const covered = signed.getSignedReferences();
+  if (covered.length !== references.length) throw invalidSignature('negative', 'Nie wszystkie referencje zostały zweryfikowane.');
 
-  const references = Array.from(only(signature, DSIG, 'SignedInfo')?.getElementsByTagNameNS(DSIG, 'Reference') ?? []) as Element[];
-  const wholeDocument = references.some(
-    (r) => r.getAttribute('URI') === '' && Array.from(r.getElementsByTagNameNS(DSIG, 'Transform')).some((t) => (t as Element).getAttribute('Algorithm') === 'http://www.w3.org/2000/09/xmldsig#enveloped-signature'),
-  );
-  if (!wholeDocument) throw badRequest('invalidSignature', 'Podpis nie obejmuje całego dokumentu (wymagana referencja URI="" z transformacją enveloped-signature).');
-  checkSignedProperties(signature, references, certificate);
+  const request = signedRequest(covered[documentIndex] as string);
+  const names = certificateNames(certificate.raw);
+  const { signingTime } = checkSignedProperties(covered[propertiesIndex] as string, certificate, names.issuer);
+  const subject = certificateSubject(names.subject);
 
-  const contextNode = only(root, ns, 'ContextIdentifier');
-  const contextChild = contextNode ? (Array.from(contextNode.childNodes).find((n) => n.nodeType === 1) as Element | undefined) : undefined;
-  const subjectType = only(root, ns, 'SubjectIdentifierType')?.textContent?.trim();
-  const subject = certificate.subject;
-  const nip = /(?:serialNumber|2\.5\.4\.5)=(?:TINPL-|NIP-)?(\d{10})\b/.exec(subject)?.[1] ?? /(?:organizationIdentifier|2\.5\.4\.97)=VATPL-(\d{10})\b/.exec(subject)?.[1] ?? null;
-  const pesel = /(?:serialNumber|2\.5\.4\.5)=PNOPL-(\d{11})\b/.exec(subject)?.[1] ?? null;
-  const clone = doc.cloneNode(true) as Document;
-  const cloneSignature = clone.getElementsByTagNameNS(DSIG, 'Signature')[0];
-  cloneSignature?.parentNode?.removeChild(cloneSignature);
+  const ns = request.namespaceURI as string;
+  const field = (local: string) => onlyChild(request, ns, local);
+  // A request missing a field reads as empty here; the XSD check that follows refuses it (21401).
+  const contextIdentifier = field('ContextIdentifier');
+  const contextChild = (contextIdentifier ? elementChildren(contextIdentifier) : []).find((e) => e.namespaceURI === ns && ['Nip', 'InternalId', 'NipVatUe', 'PeppolId'].includes(e.localName ?? ''));
   return {
     namespace: ns,
-    challenge: only(root, ns, 'Challenge')?.textContent?.trim() ?? '',
+    challenge: field('Challenge')?.textContent?.trim() ?? '',
     context: { type: (contextChild?.localName ?? 'Nip') as VerifiedAuthRequest['context']['type'], value: contextChild?.textContent?.trim() ?? '' },
-    subjectIdentifierType: subjectType === 'certificateFingerprint' ? 'certificateFingerprint' : 'certificateSubject',
+    subjectIdentifierType: field('SubjectIdentifierType')?.textContent?.trim() === 'certificateFingerprint' ? 'certificateFingerprint' : 'certificateSubject',
     certificate,
-    subjectNip: nip,
-    subjectPesel: pesel,
+    subject,
     fingerprint: createHash('sha256').update(certificate.raw).digest('hex').toUpperCase(),
-    unsignedXml: clone.toString(),
+    signingTime,
+    signedDocumentXml: new XMLSerializer().serializeToString(request),
   };
 }
 
-/** XAdES-BES: a signed reference to SignedProperties whose SigningCertificate names the signer's certificate. */
-function checkSignedProperties(signature: Element, references: readonly Element[], certificate: X509Certificate): void {
-  const props = only(signature, XADES, 'SignedProperties');
-  const id = props?.getAttribute('Id');
-  if (!props || !id) throw badRequest('invalidSignature', 'Brak xades:SignedProperties (wymagany profil XAdES-BES).');
-  if (!references.some((r) => r.getAttribute('URI') === `#${id}`)) throw badRequest('invalidSignature', 'SignedProperties nie są objęte podpisem.');
-  const certDigest = only(props, XADES, 'CertDigest');
-  const method = certDigest ? only(certDigest, DSIG, 'DigestMethod')?.getAttribute('Algorithm') : null;
-  const value = certDigest ? only(certDigest, DSIG, 'DigestValue')?.textContent?.trim() : null;
-  const algorithm = method?.endsWith('#sha512') ? 'sha512' : method?.endsWith('#sha384') ? 'sha384' : method?.endsWith('#sha1') ? 'sha1' : 'sha256';
-  if (!value || createHash(algorithm).update(certificate.raw).digest('base64') !== value) {
-    throw badRequest('invalidSignature', 'SigningCertificate nie odpowiada certyfikatowi z KeyInfo.');
+/** Enveloped: the signature is a child of the AuthTokenRequest root; enveloping: the signature is the root. */
+function formOf(root: Element, signature: Element): Form {
+  if (root === signature) return 'enveloping';
+  if (!isAuthTokenRequest(root)) throw badRequest('invalidDocument', 'Oczekiwano dokumentu AuthTokenRequest w przestrzeni nazw http://ksef.mf.gov.pl/auth/token/2.0 lub 2.1.');
+  if (signature.parentNode !== root) throw invalidSignature('format', 'Podpis otaczany musi być elementem podrzędnym AuthTokenRequest.');
+  return 'enveloped';
+}
+
+function signerCertificate(signature: Element): X509Certificate {
+  const keyInfo = onlyChild(signature, DSIG, 'KeyInfo');
+  const x509Data = keyInfo && childElements(keyInfo, DSIG, 'X509Data')[0];
+  const base64 = (x509Data && childElements(x509Data, DSIG, 'X509Certificate')[0])?.textContent?.replace(/\s+/g, '');
+  if (!base64) throw badRequest('invalidCertificate', 'Brak certyfikatu w ds:KeyInfo/ds:X509Data/ds:X509Certificate.');
+  try {
+    return new X509Certificate(Buffer.from(base64, 'base64'));
+  } catch (error) {
+    throw badRequest('invalidCertificate', `Certyfikatu nie da się odczytać: ${(error as Error).message}`);
   }
+}
+
+/** What a reference points at: the request (the whole document, or its ds:Object), the SignedProperties, or something else in the signature. */
+function describeReference(doc: Document, signature: Element, reference: Element, form: Form): ReferenceInfo {
+  const transforms = Array.from(reference.getElementsByTagNameNS(DSIG, 'Transform')).map((t) => t.getAttribute('Algorithm') ?? '');
+  const unknown = transforms.find((t) => !TRANSFORMS.has(t));
+  if (unknown !== undefined) throw invalidSignature('algorithm', `Transformacja '${unknown}' nie jest obsługiwana.`);
+  const digest = onlyChild(reference, DSIG, 'DigestMethod')?.getAttribute('Algorithm') ?? '';
+  if (DIGEST_ALGORITHMS[digest] === undefined) throw invalidSignature('algorithm', `DigestMethod '${digest}' nie jest obsługiwana.`);
+  const type = reference.getAttribute('Type') || null;
+  // A Reference without URI leaves the data to the application: a detached signature.
+  if (!reference.hasAttribute('URI')) throw invalidSignature('format', 'Referencja bez atrybutu URI (podpis zewnętrzny nie jest akceptowany).');
+  const uri = reference.getAttribute('URI') ?? '';
+  if (uri === '') return { role: form === 'enveloped' ? 'document' : 'other', type, transforms };
+  if (!uri.startsWith('#')) throw invalidSignature('format', `Referencja do danych zewnętrznych '${uri}' (podpis zewnętrzny nie jest akceptowany).`);
+  const targets = elementsWithId(doc, uri.slice(1));
+  if (targets.length !== 1) throw invalidSignature('format', `Referencja '${uri}' musi wskazywać dokładnie jeden element.`);
+  const target = targets[0] as Element;
+  if (target.namespaceURI === XADES && target.localName === 'SignedProperties' && within(target, signature)) return { role: 'properties', type, transforms };
+  if (form === 'enveloped' && target === doc.documentElement) return { role: 'document', type, transforms };
+  const object = target.namespaceURI === DSIG && target.localName === 'Object' && target.parentNode === signature ? target : null;
+  if (form === 'enveloping' && (object ? elementChildren(object).some(isAuthTokenRequest) : isAuthTokenRequest(target) && target.parentNode?.parentNode === signature)) {
+    return { role: 'document', type, transforms };
+  }
+  if (within(target, signature)) return { role: 'other', type, transforms };
+  throw invalidSignature('format', `Referencja '${uri}' wskazuje tylko część dokumentu AuthTokenRequest.`);
+}
+
+function onlyIndex(references: readonly ReferenceInfo[], role: ReferenceInfo['role'], message: string): number {
+  const indexes = references.flatMap((r, i) => (r.role === role ? [i] : []));
+  if (indexes.length !== 1) throw invalidSignature('format', message);
+  return indexes[0] as number;
+}
+
+/** XAdES: QualifyingProperties sits in a ds:Object of the signature and targets it by Id. */
+function checkQualifyingPropertiesTarget(signature: Element): void {
+  const id = signature.getAttribute('Id');
+  const qualifying = childElements(signature, DSIG, 'Object').flatMap((object) => childElements(object, XADES, 'QualifyingProperties'));
+  if (qualifying.length !== 1 || !id || qualifying[0]?.getAttribute('Target') !== `#${id}`) {
+    throw invalidSignature('format', 'xades:QualifyingProperties musi występować raz, w ds:Object podpisu, z Target="#<Id podpisu>".');
+  }
+}
+
+/** The AuthTokenRequest in a covered reference: the document itself (enveloped) or the one element of a ds:Object (enveloping). */
+function signedRequest(canonicalXml: string): Element {
+  const root = parseXml(canonicalXml)?.documentElement;
+  if (root && isAuthTokenRequest(root)) return root;
+  const inObject = root?.namespaceURI === DSIG && root.localName === 'Object' ? elementChildren(root) : [];
+  if (inObject.length === 1 && isAuthTokenRequest(inObject[0])) return inObject[0] as Element;
+  throw badRequest('invalidDocument', 'Podpisana treść nie jest dokumentem AuthTokenRequest w przestrzeni nazw http://ksef.mf.gov.pl/auth/token/2.0 lub 2.1.');
 }

@@ -126,6 +126,7 @@ describe('send-documents against the KSeF simulator', () => {
       get: (id) => world.documents.get(id),
       findByKey: (k) => world.documents.findByKey(k),
       list: (q) => world.documents.list(q),
+      summarize: (s) => world.documents.summarize(s),
       update: async (next, version) => {
         if (next.status === 'Sent' && ++sentRecords === 2) throw new Error('the process died');
         return world.documents.update(next, version);

@@ -79,6 +79,7 @@ describe('session records written by send-documents and process-sessions at once
       get: (id) => world.documents.get(id),
       findByKey: (k) => world.documents.findByKey(k),
       list: (q) => world.documents.list(q),
+      summarize: (s) => world.documents.summarize(s),
       update: async (next, version) => {
         if (next.status === 'Sent' && ++sentRecords === 2) throw new Error('the process died');
         return world.documents.update(next, version);

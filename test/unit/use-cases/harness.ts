@@ -20,6 +20,13 @@ import { ManualClock } from '../../helpers/manual-clock.js';
 /** Monday 2 March 2026, 09:00 in Warsaw. */
 export const START = '2026-03-02T08:00:00.000Z';
 
+/** A Ready entry due at START that runs every hour, every day. */
+export const READY_HOURLY = {
+  status: 'Ready' as const,
+  nextRunAt: START,
+  recurrence: { minutesBetweenRuns: 60, runOnWeekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, startingTime: null, endingTime: null },
+};
+
 /** A launcher that only records what it was asked to launch. */
 export class RecordingLauncher implements RunLauncher {
   readonly launched: ManualRunRequest[] = [];

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runEntry } from '../../../functions/use-cases/run-entry.js';
-import { makeHarness, START } from './harness.js';
-
-const hourly = { minutesBetweenRuns: 60, runOnWeekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, startingTime: null, endingTime: null };
-const readyNow = { status: 'Ready' as const, nextRunAt: START, recurrence: hourly };
+import { makeHarness, READY_HOURLY as readyNow } from './harness.js';
 
 describe('what a run logs and measures', () => {
   it('every line the code unit and the protocol log carries the run\'s codeUnit, runId, attempt and trigger', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import type { KsefCredentials } from './auth/credentials.js';
+import { checkSigningCredentials, type KsefCredentials } from './auth/credentials.js';
 import { credentialsFromPkcs12 } from './auth/pkcs12.js';
 import { nipSchema, type KsefEnvironmentInput } from './environment.js';
 import { KsefConfigurationError } from '../../../ports/ksef-errors.js';
@@ -37,8 +37,10 @@ export async function ksefConfigFromEnv(vars: Readonly<Record<string, string | u
       privateKeyPem: await readFile(vars[V.privateKeyPath] as string, 'utf8'),
       ...(vars[V.privateKeyPassphrase] ? { passphrase: vars[V.privateKeyPassphrase] } : {}),
     };
+    checkSigningCredentials(credentials, { certificate: V.certificatePath, privateKey: V.privateKeyPath });
   } else if (vars[V.pkcs12Path]) {
     credentials = credentialsFromPkcs12(await readFile(vars[V.pkcs12Path] as string), vars[V.pkcs12Password] ?? '');
+    checkSigningCredentials(credentials, { certificate: V.pkcs12Path, privateKey: V.pkcs12Path });
   } else if (vars[V.token]) {
     credentials = { kind: 'token', token: vars[V.token] as string };
   } else {

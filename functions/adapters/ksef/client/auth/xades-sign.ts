@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyLike, type X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import type { SigningIdentity } from './credentials.js';
+import { issuerName } from './issuer-name.js';
 
 const XADES = 'http://uri.etsi.org/01903/v1.3.2#';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -28,22 +29,8 @@ export function withEcdsa(sig: SignedXml): SignedXml {
   return sig;
 }
 
-/** Attribute types outside RFC 4514's short-name table are written as OIDs. */
-const RDN_OIDS: Record<string, string> = { organizationIdentifier: '2.5.4.97', serialNumber: '2.5.4.5', GN: '2.5.4.42', SN: '2.5.4.4', title: '2.5.4.12', emailAddress: '1.2.840.113549.1.9.1' };
-
-/** RFC 4514 issuer name, most specific RDN first, as XML-DSig's X509IssuerName expects. */
-export function issuerName(cert: X509Certificate): string {
-  return cert.issuer
-    .split('\n')
-    .filter(Boolean)
-    .reverse()
-    .map((rdn) => {
-      const eq = rdn.indexOf('=');
-      const type = rdn.slice(0, eq);
-      return `${RDN_OIDS[type] ?? type}=${rdn.slice(eq + 1).replace(/([,+"\\<>;])/g, '\\$1')}`;
-    })
-    .join(', ');
-}
+/** Text content: an RFC 4514 name has no control characters left, but may hold `&`, `<` and `>`. */
+const escapeXmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function qualifyingProperties(cert: X509Certificate, signatureId: string, signedPropertiesId: string, signingTime: Date): string {
   const certDigest = createHash('sha256').update(cert.raw).digest('base64');
@@ -56,7 +43,7 @@ function qualifyingProperties(cert: X509Certificate, signatureId: string, signed
     `<xades:SigningTime>${time}</xades:SigningTime>` +
     `<xades:SigningCertificate><xades:Cert>` +
     `<xades:CertDigest><ds:DigestMethod Algorithm="${SHA256}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest>` +
-    `<xades:IssuerSerial><ds:X509IssuerName>${issuerName(cert).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</ds:X509IssuerName><ds:X509SerialNumber>${serial}</ds:X509SerialNumber></xades:IssuerSerial>` +
+    `<xades:IssuerSerial><ds:X509IssuerName>${escapeXmlText(issuerName(cert))}</ds:X509IssuerName><ds:X509SerialNumber>${serial}</ds:X509SerialNumber></xades:IssuerSerial>` +
     `</xades:Cert></xades:SigningCertificate>` +
     `</xades:SignedSignatureProperties>` +
     `</xades:SignedProperties>` +
