@@ -26,11 +26,10 @@ export function watchdogHandler(watchdogDeps: () => WatchdogDeps): WatchdogHandl
     const report = await reconcileSchedules(deps);
     const inError = (await deps.entries.list()).filter((entry) => entry.status === 'Error').length;
     deps.metrics.add(METRIC.entriesInError, 'Count', inError);
-    for (const gauge of await measureDocuments(deps)) {
-      const status = { [DIMENSION.status]: gauge.status };
-      deps.metrics.add(METRIC.documentsInStatus, 'Count', gauge.count, status);
-      if (gauge.oldestAgeSeconds !== null) deps.metrics.add(METRIC.oldestDocumentAge, 'Seconds', gauge.oldestAgeSeconds, status);
-      if (gauge.capped) deps.logger.info('More documents wait in this status than the watchdog counts.', { status: gauge.status, counted: gauge.count });
+    for (const summary of await measureDocuments(deps)) {
+      const status = { [DIMENSION.status]: summary.status };
+      deps.metrics.add(METRIC.documentsInStatus, 'Count', summary.count, status);
+      if (summary.oldest !== null) deps.metrics.add(METRIC.oldestDocumentAge, 'Seconds', summary.oldest.ageSeconds, status);
     }
     deps.logger.info('Reconciled.', { entriesChecked: report.entriesChecked, counts: report.counts, repairs: report.repairs, failures: report.failures, entriesInError: inError });
     return { ...report, entriesInError: inError };

@@ -109,7 +109,7 @@ export async function readSystemStatus(deps: StatusDeps): Promise<SystemStatus> 
   };
 }
 
-async function summarizeStatus(documents: DocumentDeps['documents'], status: DocumentStatusSummary['status'], now: Date): Promise<DocumentStatusSummary> {
+export async function summarizeStatus(documents: DocumentDeps['documents'], status: DocumentStatusSummary['status'], now: Date): Promise<DocumentStatusSummary> {
   const { count, first } = await documents.summarize(status);
   if (first === undefined) return { status, count, oldest: null };
   const since = inStatusSince(first);

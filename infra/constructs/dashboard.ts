@@ -68,7 +68,7 @@ export class OperationsDashboard extends Construct {
       widgets: [
         [
           new TextWidget({
-            markdown: `# KSeF job queues\nRuns, documents and KSeF traffic of the schedule group shown in every metric's dimensions. Documents per status are counted by the watchdog every 5 minutes (at most 1000 per status).`,
+            markdown: `# KSeF job queues\nRuns, documents and KSeF traffic of the schedule group shown in every metric's dimensions. Documents per status are counted by the watchdog every 5 minutes, as GET /status counts them.`,
             width: 24,
             height: 2,
           }),
