@@ -15,4 +15,10 @@ export interface Logger {
   error(message: string, attributes?: LogAttributes): void;
   /** A logger whose every line also carries `keys`, e.g. a run's codeUnit, runId, attempt and trigger. */
   with(keys: LogAttributes): Logger;
+  /**
+   * Runs `work` so that every line written meanwhile in its asynchronous context, by any logger of
+   * the runtime, also carries `keys`: the lines of shared parts such as the KSeF client then say
+   * which run they belong to, even when runs overlap in one process (local mode).
+   */
+  scoped<T>(keys: LogAttributes, work: () => Promise<T>): Promise<T>;
 }

@@ -125,7 +125,10 @@ export async function runEntry(deps: RunnerDeps, trigger: RunTriggerInput, optio
       if (error instanceof VersionConflictError) continue;
       throw error;
     }
-    return execute(deps, leased, trigger, { ...options, sleep: options.sleep ?? sleepFor, random });
+    const lease = leased.lease;
+    const keys = lease === null ? {} : runKeys({ codeUnit: leased.codeUnit, ...lease });
+    // Every line written while the run executes carries its keys, the shared KSeF client's too.
+    return deps.logger.scoped(keys, () => execute(deps, leased, trigger, { ...options, sleep: options.sleep ?? sleepFor, random }));
   }
   return writeSkipped(deps, trigger, runId, SkipReason.keptChanging());
 }
@@ -162,8 +165,13 @@ async function writeSkipped(deps: RunnerDeps, trigger: RunTriggerInput, runId: s
 }
 
 /** The keys every line of a run carries. */
+function runKeys(run: Pick<RunLogEntry, 'codeUnit' | 'runId' | 'attempt' | 'trigger'>) {
+  return { codeUnit: run.codeUnit, runId: run.runId, attempt: run.attempt, trigger: run.trigger };
+}
+
+/** A logger whose lines carry the run's keys. */
 export function runLogger(logger: Logger, run: Pick<RunLogEntry, 'codeUnit' | 'runId' | 'attempt' | 'trigger'>): Logger {
-  return logger.with({ codeUnit: run.codeUnit, runId: run.runId, attempt: run.attempt, trigger: run.trigger });
+  return logger.with(runKeys(run));
 }
 
 /** Run duration and outcome per queue, and each counter of a successful run (what it moved). */

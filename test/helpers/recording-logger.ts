@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LogAttributes, Logger } from '../../functions/ports/logger.js';
 
 export interface LogLine {
@@ -6,7 +7,9 @@ export interface LogLine {
   readonly attributes: Record<string, unknown>;
 }
 
-/** The Logger port for tests: keeps every line (with the keys of `with`) for assertions, writes nothing. */
+const scopedKeys = new AsyncLocalStorage<LogAttributes>();
+
+/** The Logger port for tests: keeps every line (with the keys of `with` and `scoped`) for assertions, writes nothing. */
 export class RecordingLogger implements Logger {
   constructor(
     readonly lines: LogLine[] = [],
@@ -28,8 +31,11 @@ export class RecordingLogger implements Logger {
   with(keys: LogAttributes): Logger {
     return new RecordingLogger(this.lines, { ...this.keys, ...keys });
   }
+  scoped<T>(keys: LogAttributes, work: () => Promise<T>): Promise<T> {
+    return scopedKeys.run({ ...scopedKeys.getStore(), ...keys }, work);
+  }
 
   #push(level: LogLine['level'], message: string, attributes: LogAttributes = {}): void {
-    this.lines.push({ level, message, attributes: { ...this.keys, ...attributes } });
+    this.lines.push({ level, message, attributes: { ...scopedKeys.getStore(), ...this.keys, ...attributes } });
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, Logger, LogLevel } from '../../ports/logger.js';
 
@@ -23,6 +24,9 @@ export function powertoolsLogger(options: PowertoolsLoggerOptions): Logger {
   return new KeyedLogger(logger, options.keys ?? {});
 }
 
+/** The keys of `scoped` work, for every Powertools logger of the process. */
+const scopedKeys = new AsyncLocalStorage<LogAttributes>();
+
 /** Keys are merged into each line rather than set on a shared instance, so that concurrent runs in one process keep their own. */
 class KeyedLogger implements Logger {
   constructor(
@@ -31,18 +35,25 @@ class KeyedLogger implements Logger {
   ) {}
 
   debug(message: string, attributes?: LogAttributes): void {
-    this.logger.debug(message, { ...this.keys, ...attributes });
+    this.logger.debug(message, this.#attributes(attributes));
   }
   info(message: string, attributes?: LogAttributes): void {
-    this.logger.info(message, { ...this.keys, ...attributes });
+    this.logger.info(message, this.#attributes(attributes));
   }
   warn(message: string, attributes?: LogAttributes): void {
-    this.logger.warn(message, { ...this.keys, ...attributes });
+    this.logger.warn(message, this.#attributes(attributes));
   }
   error(message: string, attributes?: LogAttributes): void {
-    this.logger.error(message, { ...this.keys, ...attributes });
+    this.logger.error(message, this.#attributes(attributes));
   }
   with(keys: LogAttributes): Logger {
     return new KeyedLogger(this.logger, { ...this.keys, ...keys });
+  }
+  scoped<T>(keys: LogAttributes, work: () => Promise<T>): Promise<T> {
+    return scopedKeys.run({ ...scopedKeys.getStore(), ...keys }, work);
+  }
+
+  #attributes(attributes: LogAttributes | undefined): LogAttributes {
+    return { ...scopedKeys.getStore(), ...this.keys, ...attributes };
   }
 }

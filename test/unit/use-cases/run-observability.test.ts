@@ -65,3 +65,23 @@ describe('what a run logs and measures', () => {
     expect(h.metrics.points()).toEqual([{ name: 'Runs', unit: 'Count', value: 1, dimensions: { Queue: 'send-documents', Outcome: 'Skipped' } }]);
   });
 });
+
+describe('lines of shared parts during a run', () => {
+  it('a line written during the run by a logger the code unit does not own (e.g. the KSeF client\'s) still carries the run\'s keys', async () => {
+    // Prepare
+    const h = makeHarness();
+    await h.seed(readyNow);
+    const shared = h.logger.with({ component: 'ksef-client' });
+    h.codeUnit.behaviour = async () => {
+      await Promise.resolve();
+      shared.warn('KSeF sent a warning.');
+      return { counters: {} };
+    };
+    // Act
+    const row = await runEntry(h.runner, await h.scheduledInput(), h.options);
+    shared.info('Between runs.');
+    // Assess
+    expect(h.logger.lines.find((line) => line.message === 'KSeF sent a warning.')?.attributes).toEqual({ component: 'ksef-client', codeUnit: 'send-documents', runId: row.runId, attempt: 1, trigger: 'schedule' });
+    expect(h.logger.lines.at(-1)).toEqual({ level: 'info', message: 'Between runs.', attributes: { component: 'ksef-client' } });
+  });
+});
