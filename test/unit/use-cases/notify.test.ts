@@ -68,6 +68,21 @@ describe('notifyRunOutcome', () => {
     return notifyRunOutcome(deps, { entry: { ...entry, ...overrides }, run: endedRun(outcome), outcome });
   }
 
+  it('each e-mail is counted by kind and result in the metrics', async () => {
+    // Prepare
+    const metrics = new MemoryMetrics();
+    deps = { ...deps, metrics };
+    await notify('final-failure');
+    clock.advance(24 * 60 * MINUTE);
+    // Act
+    await notify('success', { status: 'Ready' });
+    // Assess
+    expect(metrics.points('Emails')).toEqual([
+      { name: 'Emails', unit: 'Count', value: 1, dimensions: { Kind: 'failure', Result: 'sent' } },
+      { name: 'Emails', unit: 'Count', value: 1, dimensions: { Kind: 'recovery', Result: 'sent' } },
+    ]);
+  });
+
   it('N final failures inside the notification interval send exactly one e-mail', async () => {
     // Act
     for (let i = 0; i < 5; i++) {
