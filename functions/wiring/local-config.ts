@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { nipProblem } from '../domain/nip.js';
+import { LOG_LEVELS, type LogLevel } from '../ports/logger.js';
 
 /** A NIP with a valid check digit, for trying local mode out (the one in KSeF's own samples). */
 export const DEFAULT_LOCAL_KSEF_NIP = '5265877635';
 
-const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 const MIN_TOKEN_LENGTH = 16;
 
 /** The value as an admin typed it, quoted and cut short, for messages. */
@@ -75,7 +75,7 @@ export interface LocalConfig {
   readonly apiToken: string;
   readonly apiTokenGenerated: boolean;
   readonly dataDir: string;
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly logLevel: LogLevel;
   /** KSEF_NIP; readLocalConfig falls back to DEFAULT_LOCAL_KSEF_NIP (and so does the runtime when absent). */
   readonly companyNip?: string;
   readonly companyNipDefaulted?: boolean;
