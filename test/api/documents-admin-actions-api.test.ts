@@ -156,7 +156,7 @@ describe('releasing a held document through the API', () => {
       if (!raced) {
         raced = true;
         const stored = (await docs.documents.get(id)) as OutgoingDocument;
-        await update({ ...next, history: [...next.history.slice(0, -1), { status: 'Pending', at: next.updatedAt, by: 'other-admin' }] }, stored.version);
+        await update({ ...next, history: [...next.history.slice(0, -1), { status: 'Pending', at: next.updatedAt, by: 'other-admin', event: { kind: 'released', offlineMode: false } }] }, stored.version);
       }
       return update(next, expectedVersion);
     };
