@@ -31,12 +31,12 @@ describe('invoices KSeF cancels with "retry"', () => {
     expect(codes).toEqual([405, 550]);
   });
 
-  it('a Sent document KSeF cancelled goes back to Pending without its session, with a note naming the code and description', () => {
+  it('a Sent document KSeF cancelled goes back to Pending without its session, its history naming the code, description and session', () => {
     // Act
     const pending = cancel(sent());
     // Assess
     expect(pending).toMatchObject({ status: 'Pending', sessionReferenceNumber: null, invoiceReferenceNumber: null, rejection: null });
-    expect(pending.history.at(-1)?.note).toContain('cancelled by KSeF (550 Operacja została anulowana przez system)');
+    expect(pending.history.at(-1)?.event).toEqual({ kind: 'ksefCancelled', code: 550, description: 'Operacja została anulowana przez system', session: SESSION });
     expect(resendsAfterKsefCancellation(pending)).toBe(1);
   });
 
@@ -58,7 +58,7 @@ describe('invoices KSeF cancels with "retry"', () => {
     // Assess
     const reason = 'KSeF cancelled this invoice 3 times (last: 550 Operacja została anulowana przez system); it was sent again 2 times and is not retried any more';
     expect(rejected).toMatchObject({ status: 'Rejected', rejection: { code: 550, description: CANCELLED.description, details: ['Spróbuj ponownie', reason] } });
-    expect(rejected.history.at(-1)?.note).toBe(reason);
+    expect(rejected.history.at(-1)).toMatchObject({ event: { kind: 'resendsExhausted', code: 550, resends: 2, after: 'ksefCancelled' }, note: reason });
   });
 
   it('a document that is not in KSeF\'s hands cannot be cancelled', () => {

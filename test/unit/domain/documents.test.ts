@@ -85,7 +85,7 @@ describe('outgoing document transitions', () => {
     // Assess
     expect(pending.status).toBe('Pending');
     expect(pending.sessionReferenceNumber).toBeNull();
-    expect(pending.history.at(-1)).toEqual({ status: 'Pending', at: '2026-02-02T09:00:02.000Z', by, note: 'session could not be opened' });
+    expect(pending.history.at(-1)).toEqual({ status: 'Pending', at: '2026-02-02T09:00:02.000Z', by, event: { kind: 'notSent', session: SESSION }, note: 'session could not be opened' });
   });
 
   it('a held document keeps its reason and is released as offline only when the admin says so', () => {
