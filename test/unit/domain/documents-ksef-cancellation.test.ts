@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterKsefCancellation,
+  afterPackageRefused,
   isKsefResendCode,
   moveToSending,
   recordSent,
@@ -66,5 +67,34 @@ describe('invoices KSeF cancels with "retry"', () => {
     const act = () => cancel(makeDocument());
     // Assess
     expect(act).toThrow(IllegalTransitionError);
+  });
+});
+
+describe('batch packages KSeF refuses as a whole', () => {
+  const BATCH = '20260202-SB-0000000001-0000000001-01';
+  const REFUSED = { code: 445, description: 'Błąd weryfikacji, brak poprawnych faktur', details: [`batch session ${BATCH} ended with 445`] };
+  const inBatch = (doc: OutgoingDocument = makeDocument()) => moveToSending(doc, { at, by: 'send-documents', sessionReferenceNumber: 'batch-run-1-1', batch: true });
+  const refuse = (doc: OutgoingDocument, maxResends?: number) =>
+    afterPackageRefused(doc, { at, by: 'process-sessions', ksefStatus: REFUSED, sessionReferenceNumber: BATCH, ...(maxResends === undefined ? {} : { maxResends }) });
+
+  it('a document whose package was refused goes back to Pending with its own event, not as a cancellation', () => {
+    // Act
+    const pending = refuse(inBatch());
+    // Assess
+    expect(pending).toMatchObject({ status: 'Pending', sessionReferenceNumber: null });
+    expect(pending.history.at(-1)).toMatchObject({ event: { kind: 'packageRefused', code: 445, description: REFUSED.description, session: BATCH }, note: expect.stringContaining(BATCH) });
+    expect(resendsAfterKsefCancellation(pending)).toBe(1);
+  });
+
+  it('refused packages and cancellations count against one limit of resends, and the rejection says which came last', () => {
+    // Prepare: cancelled once, refused in a package once; the limit is two resends.
+    const twice = refuse(inBatch(cancel(sent(), 2)), 2);
+    // Act
+    const rejected = refuse(inBatch(twice), 2);
+    // Assess
+    expect(resendsAfterKsefCancellation(twice)).toBe(2);
+    expect(rejected).toMatchObject({ status: 'Rejected', rejection: { code: 445 } });
+    expect(rejected.history.at(-1)?.event).toEqual({ kind: 'resendsExhausted', code: 445, description: REFUSED.description, resends: 2, after: 'packageRefused' });
+    expect(rejected.rejection?.details.at(-1)).toContain('KSeF refused the batch package of this invoice 3 times');
   });
 });
