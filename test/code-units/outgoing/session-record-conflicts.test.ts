@@ -119,14 +119,19 @@ describe('documents written by another writer while send-documents sends them', 
     return world.documents.update(doc, doc.version);
   }
 
-  it('a document rewritten while KSeF receives it online does not fail the run; the next run records it Sent from the session by hash', async () => {
-    // Prepare: the 2nd document gets a new version while its invoice is being sent.
+  /** A fresh world with `count` invoices of today submitted, and a gateway of its own to tamper with. */
+  async function worldWith(count: number) {
     sim.faults.clear();
     const world = makeWorld(sim, time);
-    const invoiceNumbers = numbers(3);
+    const invoiceNumbers = numbers(count);
     const docs: OutgoingDocument[] = [];
     for (const number of invoiceNumbers) docs.push(await world.submit(makeInvoiceXml({ number, issueDate: today(time) })));
-    const ksef = world.newGateway();
+    return { world, invoiceNumbers, docs, ksef: world.newGateway() };
+  }
+
+  it('a document rewritten while KSeF receives it online does not fail the run; the next run records it Sent from the session by hash', async () => {
+    // Prepare: the 2nd document gets a new version while its invoice is being sent.
+    const { world, invoiceNumbers, docs, ksef } = await worldWith(3);
     const original = ksef.sendInvoice.bind(ksef);
     let sends = 0;
     ksef.sendInvoice = async (ref, invoice, signal) => {
@@ -149,12 +154,7 @@ describe('documents written by another writer while send-documents sends them', 
 
   it('documents and the session record rewritten while a batch is uploaded do not fail the run', async () => {
     // Prepare: once KSeF has named the batch session, process-sessions polls it and two of its documents are rewritten.
-    sim.faults.clear();
-    const world = makeWorld(sim, time);
-    const invoiceNumbers = numbers(12);
-    const docs: OutgoingDocument[] = [];
-    for (const number of invoiceNumbers) docs.push(await world.submit(makeInvoiceXml({ number, issueDate: today(time) })));
-    const ksef = world.newGateway();
+    const { world, invoiceNumbers, docs, ksef } = await worldWith(12);
     const original = ksef.sendBatch.bind(ksef);
     let sessionVersionAfterPoll = 0;
     ksef.sendBatch = (invoices, options, signal) =>
