@@ -9,7 +9,7 @@ const zodNamespaceOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'functions/adapters/ksef/generated/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'functions/adapters/ksef/generated/', 'functions/api-client/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

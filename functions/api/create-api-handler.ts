@@ -5,16 +5,24 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { ApiDeps } from './api-deps.js';
 import { accessLog } from './middleware/access-log.js';
 import { problemResponses } from './middleware/problem-responses.js';
+import type { Route, RouteHandlers } from './route.js';
+import { ROUTE_TABLE, type ROUTES } from './route-table.js';
 import { createRouter } from './router.js';
-import { documentRoutes } from './routes/document-routes.js';
-import { notificationRoutes } from './routes/notification-routes.js';
-import { openApiRoute } from './routes/openapi-route.js';
-import { queueRoutes } from './routes/queue-routes.js';
-import { runRoutes } from './routes/run-routes.js';
+import { documentHandlers } from './routes/document-handlers.js';
+import { metaHandlers } from './routes/meta-handlers.js';
+import { notificationHandlers } from './routes/notification-handlers.js';
+import { queueHandlers } from './routes/queue-handlers.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-export const API_ROUTES = [...queueRoutes, ...runRoutes, ...notificationRoutes, ...documentRoutes, openApiRoute] as const;
+/** A handler for every route of the table, by operationId: TypeScript refuses a route left without one. */
+const HANDLERS: RouteHandlers<typeof ROUTES> = { ...queueHandlers, ...notificationHandlers, ...documentHandlers, ...metaHandlers };
+
+/** The routes the API serves: the table with the handlers. */
+export const API_ROUTES: readonly Route[] = ROUTE_TABLE.map((route) => ({
+  ...route,
+  handle: HANDLERS[route.operationId as keyof typeof HANDLERS],
+}));
 
 /**
  * The management API as one middy handler: the Lambda handler on AWS (payload format 2.0) and the

@@ -26,3 +26,10 @@ export function parseLimit(raw: string | undefined): number | undefined {
   }
   return limit;
 }
+
+/** The Link header of the page after this one (RFC 8288); none on the last page. */
+export function nextPageLink(path: string, limit: number | undefined, nextCursor: string | null): Record<string, string> {
+  if (nextCursor === null) return {};
+  const next = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), cursor: nextCursor });
+  return { link: `<${path}?${next.toString()}>; rel="next"` };
+}

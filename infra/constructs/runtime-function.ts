@@ -77,8 +77,8 @@ export interface RuntimeFunctionProps {
 
 /**
  * A Lambda function as this project runs them: Node.js 22 on arm64, an ESM bundle built by the
- * local esbuild (never Docker), minified with source maps, the AWS SDK bundled so that its version
- * is the one in package-lock.json, and its own log group with a retention period.
+ * local esbuild (never Docker), minified with source maps, the AWS SDK v3 left out of the bundle
+ * and taken from the runtime (EXTERNAL_MODULES), and its own log group with a retention period.
  *
  * The role starts empty: instead of the managed AWSLambdaBasicExecutionRole (logs on every log
  * group in the account) it may write only to the function's own log group; everything else is granted.
@@ -121,7 +121,8 @@ export class RuntimeFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
-        bundleAwsSDK: false,
+        // The externals are exactly EXTERNAL_MODULES (the runtime's SDK among them); CDK ignores
+        // bundleAwsSDK once externalModules is given, so it is not set.
         externalModules: EXTERNAL_MODULES,
         forceDockerBundling: false,
         commandHooks: {

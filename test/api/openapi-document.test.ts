@@ -28,6 +28,19 @@ function refsIn(node: unknown): string[] {
   return Object.entries(node).flatMap(([key, value]) => (key === '$ref' && typeof value === 'string' ? [value] : refsIn(value)));
 }
 
+/** A $ref followed to what it names. */
+function resolve(node: Json): Json {
+  let current = node;
+  while (typeof current.$ref === 'string') current = current.$ref.replace(/^#\//, '').split('/').reduce((at: Json, key: string) => at[key], document);
+  return current;
+}
+
+function operations(): { key: string; path: string; operation: Json }[] {
+  return Object.entries(document.paths as Json).flatMap(([path, item]) =>
+    METHODS.filter((method) => method in item).map((method) => ({ key: `${method.toUpperCase()} ${path}`, path, operation: item[method] as Json })),
+  );
+}
+
 describe('the OpenAPI document', () => {
   test('it is an OpenAPI 3.1 document in the JSON Schema 2020-12 dialect', () => {
     expect(document.openapi).toBe('3.1.0');
@@ -70,6 +83,49 @@ describe('the OpenAPI document', () => {
     }
     for (const response of Object.values(document.components.responses as Json)) {
       expect(Object.keys(response.content)).toEqual(['application/problem+json']);
+    }
+  });
+
+  test('every path parameter of a path is described once, at its path, under its name in the template', () => {
+    for (const [path, item] of Object.entries(document.paths as Json)) {
+      const named = [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name);
+      const described = ((item.parameters ?? []) as Json[]).map((parameter) => resolve(parameter)).filter((parameter) => parameter.in === 'path');
+
+      expect(described.map((parameter) => parameter.name), path).toEqual(named);
+      for (const parameter of described) expect(parameter.required, `${path} {${parameter.name}}`).toBe(true);
+    }
+  });
+
+  test('every operation has its own operationId and only the tags the document lists', () => {
+    const tags = new Set((document.tags as Json[]).map((tag) => tag.name));
+    const ids = operations().map(({ operation }) => operation.operationId);
+
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { key, operation } of operations()) {
+      expect(operation.tags.length, key).toBeGreaterThan(0);
+      for (const tag of operation.tags) expect(tags, `${key}: ${tag}`).toContain(tag);
+    }
+  });
+
+  test('the problems an operation documents follow from its shape: 404 with path parameters, 412 with If-Match, 428 when it is required, 401 unless anonymous', () => {
+    for (const { key, path, operation } of operations()) {
+      const statuses = Object.keys(operation.responses);
+      const headers = ((operation.parameters ?? []) as Json[]).map((parameter) => resolve(parameter)).filter((parameter) => parameter.in === 'header');
+      const ifMatch = headers.find((parameter) => parameter.name === 'If-Match');
+
+      expect(statuses.includes('404'), key).toBe(path.includes('{'));
+      expect(statuses.includes('412'), key).toBe(ifMatch !== undefined);
+      expect(statuses.includes('428'), key).toBe(ifMatch?.required === true);
+      expect(statuses.includes('401'), key).toBe(operation.security === undefined);
+    }
+  });
+
+  test('every operation that takes a body says which media types, and every response with a body has a schema for it', () => {
+    for (const { key, operation } of operations()) {
+      for (const media of Object.values((operation.requestBody?.content ?? {}) as Json)) expect(media.schema, key).toBeDefined();
+      for (const [status, response] of Object.entries(operation.responses as Json)) {
+        for (const media of Object.values((resolve(response).content ?? {}) as Json)) expect(media.schema, `${key} ${status}`).toBeDefined();
+      }
     }
   });
 

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { RuntimeFunction } from '../../infra/constructs/runtime-function.js';
+import { CDK_JSON_CONTEXT } from './cdk-json-context.js';
 import { lambdaFunction } from './template-helpers.js';
 
 /*
@@ -14,7 +15,7 @@ import { lambdaFunction } from './template-helpers.js';
  * imported and called, as Lambda's Node.js runtime would.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'ksef-bundle-'));
-const app = new App({ outdir });
+const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
 const stack = new Stack(app, 'BundlingFixture');
 for (const [id, file] of [['Xsd', 'xsd-validating-handler.ts'], ['Plain', 'plain-handler.ts']] as const) {
   new RuntimeFunction(stack, id, {

@@ -54,6 +54,10 @@ describe('cdk synth', () => {
     expect(result.stderr).not.toMatch(/Docker/i);
   });
 
+  test('every feature flag the CDK recommends for a new app is set in cdk.json', () => {
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/feature flags? (is|are) not configured/i);
+  });
+
   test('the synthesized stack has the table, the functions, the API, the schedule group, the scheduler role, the dead-letter queue, the documents and the KSeF secret', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     // The documents and their access logs.

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../api/create-api-handler.js';
 import { problemDetails, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemKind } from '../../api/problem.js';
+import { isAnonymousRoute } from '../../api/router.js';
 
 /*
  * The local stand-in for API Gateway (HTTP API, payload format 2.0): each request becomes an
@@ -31,7 +32,6 @@ export interface RunningLocalApiServer {
 /** Room for the largest invoice KSeF takes (3 MB with attachments); API Gateway's own limit is 10 MB. */
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 29_000;
-const ANONYMOUS_ROUTES = new Set(['GET /openapi.json']);
 const TEXT_MEDIA_TYPE = /^(text\/|application\/([\w.-]+\+)?(json|xml)|application\/x-www-form-urlencoded)/i;
 /**
  * XML travels base64-encoded, byte for byte: an invoice's bytes are what is hashed, stored and sent
@@ -178,7 +178,7 @@ export function createLocalApiServer(options: LocalApiServerOptions): Server {
     void (async () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       try {
-        if (!ANONYMOUS_ROUTES.has(`${request.method} ${path}`)) {
+        if (!isAnonymousRoute(request.method ?? 'GET', path)) {
           const presented = bearerTokenOf(request.headers.authorization);
           if (presented === undefined || !tokenMatches(presented, options.token)) {
             request.resume();

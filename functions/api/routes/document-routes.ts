@@ -1,135 +1,107 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { OutgoingDocument } from '../../domain/documents.js';
-import { ConflictError } from '../../domain/errors.js';
-import {
-  getDocumentHttp,
-  getDocumentUpoHttp,
-  getDocumentXmlHttp,
-  getIncomingHttp,
-  getIncomingXmlHttp,
-  listDocumentsHttp,
-  listIncomingHttp,
-  listLedgerHttp,
-  postDocumentHttp,
-  releaseDocumentHttp,
-  type HttpAnswer,
-  type QueryParams,
-} from '../../use-cases/documents-http.js';
-import type { DocumentDetails } from '../../use-cases/read-documents.js';
-import type { ApiDocumentDeps } from '../api-deps.js';
-import { bytesResponse, etagOf, jsonResponse, type ApiResult } from '../http-response.js';
-import { ifMatchOf, versionMatching } from '../if-match.js';
-import { readJsonObject } from '../json-body.js';
-import { ApiProblem } from '../problem.js';
-import { readQuery } from '../query.js';
-import { parseRequest, releaseDocumentRequestSchema } from '../request-schemas.js';
-import type { Route, RouteRequest } from '../route.js';
-import { requireDocuments } from './configured.js';
+import { MAX_INVOICE_BYTES } from '../../use-cases/submit-document.js';
+import { defineRoute, json, jsonBody, xml } from '../route.js';
 
 /*
- * The documents endpoints (issue 4): thin adapters from API Gateway events to the mappings in
- * use-cases/documents-http.ts, which validate the queries and bodies and choose the statuses.
+ * The documents of issue 4: outgoing documents, incoming documents and the ledger. Declarations
+ * only: the handlers are in document-handlers.ts.
  */
 
-function answer(result: HttpAnswer): ApiResult {
-  if (result.body instanceof Uint8Array) return bytesResponse(result.status, result.body, result.headers);
-  return jsonResponse(result.status, result.body, result.headers);
-}
+const tags = ['documents'] as const;
+const PAGE = ['IssuedFrom', 'IssuedTo', 'Limit', 'Cursor'] as const;
 
-/** The body exactly as sent: API Gateway base64-encodes what it does not take for text. */
-function rawBody(event: APIGatewayProxyEventV2): string | Uint8Array | undefined {
-  if (event.body === undefined) return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
-}
-
-const queryOf = (event: APIGatewayProxyEventV2) => event.queryStringParameters ?? {};
-
-/** A 409 that points at the invoice already holding the business key. */
-function withExistingLocation(error: unknown): never {
-  const existing = error instanceof ConflictError ? (error.existing as Partial<OutgoingDocument> | undefined) : undefined;
-  if (typeof existing?.id === 'string') {
-    throw new ApiProblem('conflict', error instanceof Error ? error.message : 'Conflict.', { headers: { location: `/documents/${encodeURIComponent(existing.id)}` } }, { cause: error });
-  }
-  throw error;
-}
-
-/** A document card with its version as the ETag, for If-Match on the changes that take one. */
-function cardAnswer(result: HttpAnswer): ApiResult {
-  const { version } = result.body as DocumentDetails;
-  return jsonResponse(result.status, result.body, { ...result.headers, etag: etagOf(version) });
-}
-
-/** The version an optional If-Match pins the change to (412 when it is not the current one). */
-async function optionalExpectedVersion(request: RouteRequest, documents: ApiDocumentDeps, id: string): Promise<number | undefined> {
-  const header = ifMatchOf(request.event);
-  if (header === undefined) return undefined;
-  const current = (await getDocumentHttp(documents, id)).body as DocumentDetails;
-  return versionMatching(header, current.version);
-}
-
-type ListMapping = (deps: ApiDocumentDeps, query: QueryParams) => Promise<HttpAnswer>;
-type ReadMapping = (deps: ApiDocumentDeps, key: string) => Promise<HttpAnswer>;
-
-/** A listing: its mapping validates the query itself (filters, limit, cursor). */
-function listRoute(path: string, list: ListMapping): Route {
-  return {
-    method: 'GET',
-    path,
-    async handle({ event, deps }) {
-      return answer(await list(requireDocuments(deps), queryOf(event)));
-    },
-  };
-}
-
-/** A read of one item by the path parameter `key`; it takes no query parameters at all. */
-function readRoute(path: string, key: string, read: ReadMapping): Route {
-  return {
-    method: 'GET',
-    path,
-    async handle(request) {
-      readQuery(request.event, []);
-      return answer(await read(requireDocuments(request.deps), request.param(key)));
-    },
-  };
-}
-
-export const documentRoutes: readonly Route[] = [
-  {
+export const DOCUMENT_ROUTES = {
+  submitDocument: defineRoute({
     method: 'POST',
     path: '/documents',
-    async handle({ event, deps, caller }) {
-      readQuery(event, []);
-      const documents = requireDocuments(deps);
-      const request = { body: rawBody(event), contentType: event.headers['content-type'], companyNip: documents.companyNip, caller };
-      return answer(await postDocumentHttp(documents, request).catch(withExistingLocation));
+    tags,
+    summary:
+      'Submit a sales invoice for sending to KSeF. It is checked against the FA(3) XSD at once and stored only when valid and issued by the company (seller NIP).',
+    request: {
+      body: {
+        description: `An FA(3) invoice, UTF-8, at most ${MAX_INVOICE_BYTES} bytes (KSeF's limit for an invoice with attachments).`,
+        mediaTypes: ['application/xml', 'text/xml'],
+        schema: { type: 'string' },
+      },
     },
-  },
-  listRoute('/documents', listDocumentsHttp),
-  {
+    responses: {
+      201: json('DocumentDetails', 'Stored, Pending; the send-documents queue sends it.', ['Location']),
+      200: json(
+        'DocumentDetails',
+        'The same invoice was submitted before: that document, never a second one. Or the invoice number belongs to a Rejected document (it never got a KSeF number) and this corrected content replaced it: the same document, Pending again with the new content and hash, its history keeping the rejection.',
+        ['Location'],
+      ),
+    },
+    problems: [409, 415],
+  }),
+  listDocuments: defineRoute({
+    method: 'GET',
+    path: '/documents',
+    tags,
+    summary: 'Sales invoices, by issue date, one page at a time.',
+    request: { query: ['DocumentStatusFilter', ...PAGE] },
+    responses: { 200: json('DocumentPage', 'A page of documents.', ['Link']) },
+  }),
+  getDocument: defineRoute({
     method: 'GET',
     path: '/documents/{id}',
-    async handle(request) {
-      readQuery(request.event, []);
-      return cardAnswer(await getDocumentHttp(requireDocuments(request.deps), request.param('id')));
-    },
-  },
-  {
+    tags,
+    summary: 'The document: status, KSeF number, acquisition date, rejection, references and the history of its status changes.',
+    responses: { 200: json('DocumentDetails', 'The document; the ETag is its version, for If-Match on POST /documents/{id}/release.', ['ETag']) },
+  }),
+  releaseDocument: defineRoute({
     method: 'POST',
     path: '/documents/{id}/release',
-    async handle(request) {
-      readQuery(request.event, []);
-      const documents = requireDocuments(request.deps);
-      const id = request.param('id');
-      const { offlineMode } = parseRequest(releaseDocumentRequestSchema, readJsonObject(request.event));
-      const expectedVersion = await optionalExpectedVersion(request, documents, id);
-      const release = { id, offlineMode, caller: request.caller, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
-      return cardAnswer(await releaseDocumentHttp(documents, release));
-    },
-  },
-  readRoute('/documents/{id}/xml', 'id', getDocumentXmlHttp),
-  readRoute('/documents/{id}/upo', 'id', getDocumentUpoHttp),
-  listRoute('/incoming-documents', listIncomingHttp),
-  readRoute('/incoming-documents/{ksefNumber}', 'ksefNumber', getIncomingHttp),
-  readRoute('/incoming-documents/{ksefNumber}/xml', 'ksefNumber', getIncomingXmlHttp),
-  listRoute('/ledger', listLedgerHttp),
-];
+    tags,
+    summary:
+      'Release a Held invoice (send-documents held it because KSeF would mark it offline: its issue date is before the send day). ' +
+      'offlineMode true: it is sent declared offline (offline24). offlineMode false: it is sent as a normal invoice anyway, and KSeF marks it offline automatically. ' +
+      'It goes back to Pending; the history records who released it and how.',
+    request: { headers: ['IfMatch'], body: jsonBody('ReleaseDocumentRequest') },
+    responses: { 200: json('DocumentDetails', 'Released: the document, Pending, as GET /documents/{id} returns it.', ['ETag']) },
+    problems: [409],
+  }),
+  getDocumentXml: defineRoute({
+    method: 'GET',
+    path: '/documents/{id}/xml',
+    tags,
+    summary: 'The invoice XML as submitted.',
+    responses: { 200: xml('The invoice.', ['Content-Disposition']) },
+  }),
+  getDocumentUpo: defineRoute({
+    method: 'GET',
+    path: '/documents/{id}/upo',
+    tags,
+    summary: 'The official receipt (UPO) of an accepted invoice; 404 until process-upo has stored it.',
+    responses: { 200: xml('The UPO.', ['Content-Disposition']) },
+  }),
+  listIncomingDocuments: defineRoute({
+    method: 'GET',
+    path: '/incoming-documents',
+    tags,
+    summary: 'Purchase invoices received from KSeF, by issue date, one page at a time.',
+    request: { query: PAGE },
+    responses: { 200: json('IncomingDocumentPage', 'A page of incoming documents.', ['Link']) },
+  }),
+  getIncomingDocument: defineRoute({
+    method: 'GET',
+    path: '/incoming-documents/{ksefNumber}',
+    tags,
+    summary: 'One purchase invoice: its key fields as parsed.',
+    responses: { 200: json('IncomingDocument', 'The incoming document.') },
+  }),
+  getIncomingDocumentXml: defineRoute({
+    method: 'GET',
+    path: '/incoming-documents/{ksefNumber}/xml',
+    tags,
+    summary: 'The purchase invoice XML as KSeF delivered it.',
+    responses: { 200: xml('The invoice.', ['Content-Disposition']) },
+  }),
+  listLedger: defineRoute({
+    method: 'GET',
+    path: '/ledger',
+    tags,
+    summary: 'The KSeF ledger: one row per KSeF document, outgoing and incoming, with what reconciliation with KSeF found.',
+    request: { query: PAGE },
+    responses: { 200: json('LedgerPage', 'A page of the ledger.', ['Link']) },
+  }),
+};

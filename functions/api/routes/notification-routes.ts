@@ -1,66 +1,41 @@
-import { deleteGlobalRecipient, listEmailLog, listGlobalRecipients, putGlobalRecipient } from '../../use-cases/manage-notifications.js';
-import type { ManageNotificationsDeps } from '../../use-cases/manage-notifications.js';
-import { jsonResponse, noContent } from '../http-response.js';
-import { readJsonObject } from '../json-body.js';
-import { ApiProblem } from '../problem.js';
-import { parseLimit, readQuery } from '../query.js';
-import type { Route, RouteRequest } from '../route.js';
-import { requireNotifications } from './configured.js';
+import { defineRoute, json, jsonBody, noBody } from '../route.js';
 
-export const RECIPIENTS_PATH = '/notifications/recipients';
-export const EMAIL_LOG_PATH = '/notifications/log';
+/* The global e-mail recipients and the sent e-mail log (issue 5). Handlers: notification-handlers.ts. */
 
-const recipientPath = (email: string): string => `${RECIPIENTS_PATH}/${encodeURIComponent(email)}`;
+const tags = ['notifications'] as const;
 
-function notificationDeps(request: RouteRequest): ManageNotificationsDeps {
-  return { notifications: requireNotifications(request.deps), clock: request.deps.clock };
-}
-
-export const notificationRoutes: readonly Route[] = [
-  {
+export const NOTIFICATION_ROUTES = {
+  listGlobalRecipients: defineRoute({
     method: 'GET',
-    path: RECIPIENTS_PATH,
-    async handle(request) {
-      readQuery(request.event, []);
-      return jsonResponse(200, { items: await listGlobalRecipients(notificationDeps(request)) });
-    },
-  },
-  {
+    path: '/notifications/recipients',
+    tags,
+    summary: "The global recipients: they get the e-mails of every queue, besides each entry's own recipients.",
+    responses: { 200: json('GlobalRecipientList', 'The recipients, by address.') },
+  }),
+  putGlobalRecipient: defineRoute({
     method: 'PUT',
-    path: `${RECIPIENTS_PATH}/{email}`,
-    async handle(request) {
-      readQuery(request.event, []);
-      const deps = notificationDeps(request);
-      const email = request.param('email');
-      const { recipient, created } = await putGlobalRecipient(deps, email, readJsonObject(request.event), request.caller);
-      return jsonResponse(created ? 201 : 200, recipient, { location: recipientPath(recipient.email) });
+    path: '/notifications/recipients/{email}',
+    tags,
+    summary: 'Add the address as a global recipient, or change its language.',
+    request: { body: jsonBody('PutGlobalRecipientRequest') },
+    responses: {
+      201: json('GlobalRecipient', 'Added.', ['Location']),
+      200: json('GlobalRecipient', 'It was a recipient already; its language is replaced.', ['Location']),
     },
-  },
-  {
+  }),
+  deleteGlobalRecipient: defineRoute({
     method: 'DELETE',
-    path: `${RECIPIENTS_PATH}/{email}`,
-    async handle(request) {
-      readQuery(request.event, []);
-      const email = request.param('email');
-      const { deleted } = await deleteGlobalRecipient(notificationDeps(request), email);
-      if (!deleted) throw new ApiProblem('recipientNotFound', `${email.trim()} is not a global recipient.`);
-      return noContent();
-    },
-  },
-  {
+    path: '/notifications/recipients/{email}',
+    tags,
+    summary: 'Remove the address from the global recipients.',
+    responses: { 204: noBody('Removed.') },
+  }),
+  listEmailLog: defineRoute({
     method: 'GET',
-    path: EMAIL_LOG_PATH,
-    async handle(request) {
-      const query = readQuery(request.event, ['limit', 'cursor']);
-      const deps = notificationDeps(request);
-      const limit = parseLimit(query.limit);
-      const page = await listEmailLog(deps, { limit, cursor: query.cursor });
-      const headers: Record<string, string> = {};
-      if (page.nextCursor !== null) {
-        const next = new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), cursor: page.nextCursor });
-        headers.link = `<${EMAIL_LOG_PATH}?${next.toString()}>; rel="next"`;
-      }
-      return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor }, headers);
-    },
-  },
-];
+    path: '/notifications/log',
+    tags,
+    summary: 'Every e-mail sent (or tried), newest first, one page at a time.',
+    request: { query: ['Limit', 'Cursor'] },
+    responses: { 200: json('EmailLogPage', 'A page of the e-mail log.', ['Link']) },
+  }),
+};

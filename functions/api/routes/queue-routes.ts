@@ -1,96 +1,81 @@
-import { deleteEntry, ensureEntry, getEntryCard, listQueues, requestRun, setEntryStatus, updateEntrySettings } from '../../use-cases/manage-entries.js';
-import type { EntryCard } from '../../use-cases/manage-entries.js';
-import { etagOf, jsonResponse, noContent } from '../http-response.js';
-import type { ApiResult } from '../http-response.js';
-import { ifMatchOf, requireIfMatch, versionMatching } from '../if-match.js';
-import { readJsonObject } from '../json-body.js';
-import { readQuery } from '../query.js';
-import { parseRequest, setStatusRequestSchema } from '../request-schemas.js';
-import type { Route, RouteRequest } from '../route.js';
+import { defineRoute, json, jsonBody, noBody } from '../route.js';
 
-export const entryPath = (codeUnit: string): string => `/queues/${encodeURIComponent(codeUnit)}`;
+/*
+ * The job queue entries and their run log (issue 2). Declarations only: the handlers are in
+ * queue-handlers.ts. Admins' scripts rely on these routes: change with care.
+ */
 
-function cardResponse(statusCode: number, card: EntryCard, headers: Readonly<Record<string, string>> = {}): ApiResult {
-  return jsonResponse(statusCode, card, { etag: etagOf(card.entry.version), ...headers });
-}
+const tags = ['queues'] as const;
 
-/** The version an optional If-Match pins the write to; undefined when the caller sent none. */
-async function optionalExpectedVersion(request: RouteRequest, codeUnit: string): Promise<number | undefined> {
-  const header = ifMatchOf(request.event);
-  if (header === undefined) return undefined;
-  const card = await getEntryCard(request.deps, codeUnit);
-  return versionMatching(header, card.entry.version);
-}
-
-export const queueRoutes: readonly Route[] = [
-  {
+export const QUEUE_ROUTES = {
+  listQueues: defineRoute({
     method: 'GET',
     path: '/queues',
-    async handle({ event, deps }) {
-      readQuery(event, []);
-      return jsonResponse(200, { items: await listQueues(deps) });
-    },
-  },
-  {
+    tags,
+    summary: 'All five code units with their entry summary (description, status, next run, interval).',
+    responses: { 200: json('QueueList', 'The queues in pipeline order.') },
+  }),
+  ensureEntry: defineRoute({
     method: 'POST',
     path: '/queues/{codeUnit}',
-    async handle(request) {
-      readQuery(request.event, []);
-      const codeUnit = request.param('codeUnit');
-      const { card, created } = await ensureEntry(request.deps, codeUnit, request.caller);
-      return cardResponse(created ? 201 : 200, card, { location: entryPath(card.entry.codeUnit) });
-    },
-  },
-  {
+    tags,
+    summary: 'Create the entry with the defaults, On Hold; or return the existing one. Never a second entry.',
+    responses: { 201: json('EntryCard', 'Created.', ['ETag', 'Location']), 200: json('EntryCard', 'It existed already.', ['ETag', 'Location']) },
+  }),
+  getEntry: defineRoute({
     method: 'GET',
     path: '/queues/{codeUnit}',
-    async handle(request) {
-      readQuery(request.event, []);
-      return cardResponse(200, await getEntryCard(request.deps, request.param('codeUnit')));
-    },
-  },
-  {
+    tags,
+    summary: 'The entry card with its next five run times and its schedule.',
+    responses: { 200: json('EntryCard', 'The card.', ['ETag']) },
+  }),
+  updateEntrySettings: defineRoute({
     method: 'PATCH',
     path: '/queues/{codeUnit}',
-    async handle(request) {
-      readQuery(request.event, []);
-      const codeUnit = request.param('codeUnit');
-      const current = await getEntryCard(request.deps, codeUnit);
-      const ifMatch = requireIfMatch(request.event);
-      const patch = readJsonObject(request.event);
-      const expectedVersion = versionMatching(ifMatch, current.entry.version);
-      return cardResponse(200, await updateEntrySettings(request.deps, codeUnit, patch, expectedVersion, request.caller));
-    },
-  },
-  {
+    tags,
+    summary: 'Edit settings; fields left out keep their value, recurrence is merged field by field.',
+    request: { headers: ['IfMatchRequired'], body: jsonBody('EntrySettingsPatch', ['application/json', 'application/merge-patch+json']) },
+    responses: { 200: json('EntryCard', 'The updated card.', ['ETag']) },
+    problems: [409],
+  }),
+  setEntryStatus: defineRoute({
     method: 'POST',
     path: '/queues/{codeUnit}/status',
-    async handle(request) {
-      readQuery(request.event, []);
-      const codeUnit = request.param('codeUnit');
-      const { status } = parseRequest(setStatusRequestSchema, readJsonObject(request.event));
-      const expectedVersion = await optionalExpectedVersion(request, codeUnit);
-      return cardResponse(200, await setEntryStatus(request.deps, codeUnit, status, request.caller, expectedVersion));
-    },
-  },
-  {
+    tags,
+    summary: 'Set Ready (schedule enabled) or On Hold (schedule disabled).',
+    request: { headers: ['IfMatch'], body: jsonBody('SetStatusRequest') },
+    responses: { 200: json('EntryCard', 'The updated card.', ['ETag']) },
+    problems: [409],
+  }),
+  requestRun: defineRoute({
     method: 'POST',
     path: '/queues/{codeUnit}/run',
-    async handle(request) {
-      readQuery(request.event, []);
-      const codeUnit = request.param('codeUnit');
-      const { runId } = await requestRun(request.deps, codeUnit, request.caller);
-      return jsonResponse(202, { runId }, { location: `${entryPath(codeUnit)}/runs/${encodeURIComponent(runId)}` });
-    },
-  },
-  {
+    tags,
+    summary: 'Run now, without shifting the schedule; answers before the run starts.',
+    responses: { 202: json('RunAccepted', 'Accepted; follow Location to the run-log row.', ['Location']) },
+  }),
+  deleteEntry: defineRoute({
     method: 'DELETE',
     path: '/queues/{codeUnit}',
-    async handle(request) {
-      readQuery(request.event, []);
-      const codeUnit = request.param('codeUnit');
-      await deleteEntry(request.deps, codeUnit, request.caller, await optionalExpectedVersion(request, codeUnit));
-      return noContent();
-    },
-  },
-];
+    tags,
+    summary: 'Delete the entry and its schedule; refused while a run is in process.',
+    request: { headers: ['IfMatch'] },
+    responses: { 204: noBody('Deleted.') },
+    problems: [409],
+  }),
+  listRuns: defineRoute({
+    method: 'GET',
+    path: '/queues/{codeUnit}/runs',
+    tags,
+    summary: 'The run log, newest first, one page at a time.',
+    request: { query: ['Limit', 'Cursor'] },
+    responses: { 200: json('RunPage', 'A page of the run log.', ['Link']) },
+  }),
+  getRun: defineRoute({
+    method: 'GET',
+    path: '/queues/{codeUnit}/runs/{runId}',
+    tags,
+    summary: 'One run-log row.',
+    responses: { 200: json('RunLogEntry', 'The run.') },
+  }),
+};
