@@ -56,6 +56,7 @@ describe('releasing a held document through the API', () => {
       status: 'Pending',
       at: '2026-02-02T09:30:00.000Z',
       by: ADMIN_ARN,
+      event: { kind: 'released', offlineMode: true },
       note: `released to be sent declared offline (offlineMode, offline24) (held: ${REASON})`,
     });
     expect(released.headers.etag).toBe('"3"');
@@ -73,7 +74,7 @@ describe('releasing a held document through the API', () => {
     // Assess
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ status: 'Pending', offlineMode: false, heldReason: null });
-    expect(released.body.history.at(-1).note).toMatch(/^released to be sent as a normal invoice, accepting that KSeF marks it offline automatically/);
+    expect(released.body.history.at(-1)).toMatchObject({ event: { kind: 'released', offlineMode: false }, note: expect.stringContaining('KSeF marks it offline') });
   });
 
   test.each([
@@ -156,7 +157,7 @@ describe('releasing a held document through the API', () => {
       if (!raced) {
         raced = true;
         const stored = (await docs.documents.get(id)) as OutgoingDocument;
-        await update({ ...next, history: [...next.history.slice(0, -1), { status: 'Pending', at: next.updatedAt, by: 'other-admin' }] }, stored.version);
+        await update({ ...next, history: [...next.history.slice(0, -1), { status: 'Pending', at: next.updatedAt, by: 'other-admin', event: { kind: 'released', offlineMode: false } }] }, stored.version);
       }
       return update(next, expectedVersion);
     };
@@ -207,7 +208,11 @@ describe('resubmitting a rejected document through the API', () => {
     expect(response.body).toMatchObject({ id: before.id, status: 'Pending', rejection: null, sessionReferenceNumber: null, invoiceReferenceNumber: null, fields: { issueDate: '2026-02-02' }, version: 5 });
     expect(response.body.contentSha256).not.toBe(before.contentSha256);
     expect(response.body.history.map((change: { status: string }) => change.status)).toEqual(['Pending', 'Sending', 'Sent', 'Rejected', 'Pending']);
-    expect(response.body.history.at(-1)).toMatchObject({ at: '2026-02-02T10:00:00.000Z', by: ADMIN_ARN, note: expect.stringContaining('resubmitted after rejection') });
+    expect(response.body.history.at(-1)).toMatchObject({
+      at: '2026-02-02T10:00:00.000Z',
+      by: ADMIN_ARN,
+      event: { kind: 'resubmitted', contentSha256: response.body.contentSha256, replacedSha256: before.contentSha256 },
+    });
     expect(response.body.history.at(-1).note).toContain('450 Błąd weryfikacji semantyki dokumentu faktury');
     expect(xml.text).toBe(correctedXml);
     expect(again.status).toBe(200);
@@ -271,6 +276,6 @@ describe('resubmitting a rejected document through the API', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const stored = await docs.documents.get(before.id);
     expect(stored?.status).toBe('Pending');
-    expect(stored?.history.filter((change) => change.note?.startsWith('resubmitted') === true)).toHaveLength(1);
+    expect(stored?.history.filter((change) => change.event.kind === 'resubmitted')).toHaveLength(1);
   });
 });

@@ -47,7 +47,7 @@ describe('the documents API', () => {
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe('/documents/doc-0001');
     expect(created.body).toMatchObject({ id: 'doc-0001', status: 'Pending', submittedBy: ADMIN_ARN, upoPresent: false, fields: { invoiceNumber: 'FV/API/1', sellerNip: SELLER_NIP } });
-    expect(created.body.history).toEqual([{ status: 'Pending', at: '2026-02-02T08:00:00.000Z', by: ADMIN_ARN, note: 'submitted' }]);
+    expect(created.body.history).toEqual([{ status: 'Pending', at: '2026-02-02T08:00:00.000Z', by: ADMIN_ARN, event: { kind: 'submitted' }, note: 'submitted' }]);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(created.body);
     expect(read.body).toEqual(created.body);

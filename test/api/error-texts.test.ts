@@ -124,7 +124,7 @@ describe('the 404 of a UPO that is not stored', () => {
 
   test('the domain reads back the reason exactly as process-upo writes it', () => {
     // Prepare
-    const doc = { history: [{ status: 'Accepted' as const, at: 'x', by: 'y' }] } as unknown as OutgoingDocument;
+    const doc = { history: [{ status: 'Accepted' as const, at: 'x', by: 'y', event: { kind: 'accepted', ksefNumber: null } }] } as unknown as OutgoingDocument;
     const recorded = recordNoUpo({ ...doc, id: 'd', status: 'Accepted', updatedAt: 'x' } as OutgoingDocument, { at: 'z', by: 'process-upo', reason: NO_UPO });
 
     // Act

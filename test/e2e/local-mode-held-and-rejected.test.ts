@@ -85,8 +85,8 @@ describe('held and rejected invoices in local mode, through HTTP against the sim
     expect(isValidKsefNumber(done.ksefNumber as string)).toBe(true);
     expect(done.contentSha256).not.toBe(rejected.contentSha256);
     expect(done.history.map((change: { status: string }) => change.status)).toEqual(['Pending', 'Sending', 'Sent', 'Rejected', 'Pending', 'Sending', 'Sent', 'Accepted']);
-    expect(done.history[3]).toMatchObject({ status: 'Rejected' });
-    expect(done.history[4].note).toContain('resubmitted after rejection');
+    expect(done.history[3]).toMatchObject({ status: 'Rejected', event: { kind: 'rejected', code: 450 } });
+    expect(done.history[4].event).toEqual({ kind: 'resubmitted', contentSha256: done.contentSha256, replacedSha256: rejected.contentSha256 });
     const sales = pipeline.salesByHash();
     expect(sales.get(done.contentSha256 as string)).toBe(1);
     expect(sales.has(rejected.contentSha256 as string)).toBe(false);

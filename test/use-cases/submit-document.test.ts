@@ -55,7 +55,7 @@ describe('submitting an outgoing invoice', () => {
       createdAt: '2026-02-02T08:00:00.000Z',
       version: 1,
     });
-    expect(document.history).toEqual([{ status: 'Pending', at: '2026-02-02T08:00:00.000Z', by: 'admin@example.com', note: 'submitted' }]);
+    expect(document.history).toEqual([{ status: 'Pending', at: '2026-02-02T08:00:00.000Z', by: 'admin@example.com', event: { kind: 'submitted' }, note: 'submitted' }]);
     expect(new TextDecoder().decode(await deps.blobs.get(document.xmlKey))).toBe(xml);
     expect(await deps.documents.get(document.id)).toEqual(document);
   });

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DOCUMENT_STATUSES, keyTakenMessage, type DocumentBusinessKey, type DocumentStatus, type OutgoingDocument } from '../../domain/documents.js';
+import { DOCUMENT_STATUSES, keyTakenMessage, withHistoryEvents, type DocumentBusinessKey, type DocumentStatus, type OutgoingDocument, type StoredOutgoingDocument } from '../../domain/documents.js';
 import { ConflictError, StorageError } from '../../domain/errors.js';
 import type { CreatedDocument, DocumentListQuery, DocumentRepository, StatusSummary } from '../../ports/document-repository.js';
 import type { Page } from '../../ports/run-log-repository.js';
@@ -117,6 +117,7 @@ function toItem(document: OutgoingDocument): Record<string, unknown> {
   return { ...document, ...documentKey(document.id), ...documentIndexKey(document.status, document.fields.issueDate, document.id) };
 }
 
+/** History entries stored before events existed get theirs on every read (legacy-history.ts), migrated or not. */
 function toDocument(item: Record<string, unknown>): OutgoingDocument {
-  return withoutTableAttributes(item) as unknown as OutgoingDocument;
+  return withHistoryEvents(withoutTableAttributes(item) as unknown as StoredOutgoingDocument);
 }

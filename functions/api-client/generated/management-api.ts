@@ -800,6 +800,7 @@ export interface components {
                 at: string;
                 /** @description The submitting admin or the code unit. */
                 by: string;
+                event: components["schemas"]["HistoryEvent"];
                 note?: string;
             }[];
             submittedBy: string;
@@ -810,6 +811,100 @@ export interface components {
             version: number;
             /** @description GET /documents/{id}/upo answers 404 until it is true. */
             upoPresent: boolean;
+        };
+        /** @description What happened, as data (`kind` plus its facts); the entry's `note` says it in words. */
+        HistoryEvent: {
+            /** @constant */
+            kind: "submitted";
+        } | {
+            /** @constant */
+            kind: "sending";
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+            batch: boolean;
+            offlineMode: boolean;
+        } | {
+            /** @constant */
+            kind: "sent";
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+            invoiceReferenceNumber: string | null;
+            foundByHash: boolean;
+        } | {
+            /** @constant */
+            kind: "accepted";
+            ksefNumber: string | null;
+        } | {
+            /** @constant */
+            kind: "duplicateReconciled";
+            originalKsefNumber: string | null;
+        } | {
+            /** @constant */
+            kind: "rejected";
+            code: number | null;
+            description: string | null;
+        } | {
+            /** @constant */
+            kind: "refusedOnSend";
+            code: number | null;
+            description: string | null;
+        } | {
+            /** @constant */
+            kind: "ksefCancelled";
+            code: number | null;
+            description: string | null;
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+        } | {
+            /** @constant */
+            kind: "packageRefused";
+            /** @description KSeF's status code. */
+            code: number;
+            description: string;
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+        } | {
+            /** @constant */
+            kind: "resendsExhausted";
+            /** @description KSeF's status code. */
+            code: number;
+            description: string;
+            resends: number;
+            /** @enum {string} */
+            after: "ksefCancelled" | "packageRefused";
+        } | {
+            /** @constant */
+            kind: "notSent";
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+        } | {
+            /** @constant */
+            kind: "sendFailed";
+            reason: string;
+            /** @description The KSeF session reference (a batch: its local id until KSeF names it); null only on an entry stored before events existed whose note did not say it. */
+            session: string | null;
+        } | {
+            /** @constant */
+            kind: "heldAfterFailedSends";
+            failures: number;
+            lastReason: string;
+        } | {
+            /** @constant */
+            kind: "heldOffline";
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "released";
+            offlineMode: boolean;
+        } | {
+            /** @constant */
+            kind: "resubmitted";
+            contentSha256: string | null;
+            replacedSha256: string | null;
+        } | {
+            /** @constant */
+            kind: "noUpo";
+            reason: string;
         };
         DocumentSummary: {
             id: string;

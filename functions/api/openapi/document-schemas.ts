@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DOCUMENT_STATUSES, INVOICE_TYPES, LEDGER_DIRECTIONS, LEDGER_FLAGS } from '../../domain/documents.js';
 import { releaseDocumentRequestSchema } from '../request-schemas.js';
+import { historyEventSchema } from './history-event-schema.js';
 
 /*
  * What the documents endpoints answer (use-cases/read-documents.ts), for the OpenAPI document.
@@ -44,6 +45,7 @@ const statusChangeSchema = z.strictObject({
   status: documentStatusSchema,
   at: instant,
   by: z.string().meta({ description: 'The submitting admin or the code unit.' }),
+  event: historyEventSchema,
   note: z.string().optional(),
 });
 
@@ -131,6 +133,7 @@ export const DOCUMENT_SCHEMAS = {
   ReleaseDocumentRequest: releaseDocumentRequestSchema,
   DocumentStatus: documentStatusSchema,
   DocumentDetails: documentDetailsSchema,
+  HistoryEvent: historyEventSchema,
   DocumentSummary: documentSummarySchema,
   DocumentPage: z.strictObject({ items: z.array(documentSummarySchema).meta({ description: 'By issue date, then id.' }), nextCursor }),
   IncomingDocument: incomingDocumentSchema,

@@ -1,5 +1,6 @@
 import {
   afterKsefCancellation,
+  afterPackageRefused,
   isKsefResendCode,
   recordAccepted,
   recordDuplicateReconciled,
@@ -26,7 +27,7 @@ export interface ProcessSessionsDeps {
   readonly clock?: Clock;
   readonly config?: {
     readonly safetyMarginMs?: number;
-    /** Resends after KSeF cancels an invoice (405/550) before it is recorded Rejected; default MAX_RESENDS_AFTER_KSEF_CANCELLATION. */
+    /** Resends after KSeF cancels an invoice (405/550) or refuses its batch package, before it is recorded Rejected; default MAX_RESENDS_AFTER_KSEF_CANCELLATION. */
     readonly maxResendsAfterCancellation?: number;
   };
 }
@@ -36,7 +37,7 @@ interface Counters {
   rejected: number;
   stillProcessing: number;
   duplicatesReconciled: number;
-  /** Cancelled by KSeF (405/550) and put back to Pending for send-documents. */
+  /** Cancelled by KSeF (405/550), or out of a batch KSeF ended without it, and put back to Pending for send-documents. */
   returnedToPending: number;
   sessionsSettled: number;
 }
@@ -175,15 +176,15 @@ async function recordOutcome(
  * A batch that ended without this invoice in it never took it into KSeF. A 440 means the session
  * was cancelled because nothing (or not all of it) arrived in its upload window, which is our side's
  * doing: back to Pending. Any other final status is KSeF refusing the package as a whole (415 key,
- * 430 decompression, 435 decryption, 445 no valid invoices, …): the document goes back to be sent
- * again like an invoice KSeF cancelled, within the same limit, and the admin sees KSeF's code and
- * description in its history, and in its rejection once the limit is reached.
+ * 430 decompression, 435 decryption, 445 no valid invoices, …): afterPackageRefused sends it again
+ * within the limit of resends, and the admin sees KSeF's code and description in its history, and
+ * in its rejection once the limit is reached.
  */
 function outOfEndedBatch(deps: ProcessSessionsDeps, change: { at: string; by: string }, ref: string, doc: OutgoingDocument, status: SessionState['status']): OutgoingDocument {
   const what = `batch session ${ref} ended with ${status.code} ${status.description}`;
   if (status.code === 440) return returnToPending(doc, { ...change, note: `${what} without this invoice: it never reached KSeF` });
   const ksefStatus = { code: status.code, description: status.description, details: [...(status.details ?? []), what] };
-  return afterKsefCancellation(doc, { ...change, ksefStatus, sessionReferenceNumber: ref, maxResends: deps.config?.maxResendsAfterCancellation });
+  return afterPackageRefused(doc, { ...change, ksefStatus, sessionReferenceNumber: ref, maxResends: deps.config?.maxResendsAfterCancellation });
 }
 
 /**

@@ -57,7 +57,8 @@ async function recoverOnline(
   for (const doc of docs) {
     const found = inKsef.get(doc.contentSha256);
     if (found) {
-      const next = recordSent(doc, { ...changeAt(run, 'found in the session by its hash after an unknown outcome'), sessionReferenceNumber: ref, invoiceReferenceNumber: found.referenceNumber });
+      const note = 'found in the session by its hash after an unknown outcome';
+      const next = recordSent(doc, { ...changeAt(run, note), sessionReferenceNumber: ref, invoiceReferenceNumber: found.referenceNumber, foundByHash: true });
       if (await updateIfUnchanged(run, doc, next)) run.counters.reconciled++;
     } else {
       await returnAbsent(run, ref, doc, failures.get(doc.id));

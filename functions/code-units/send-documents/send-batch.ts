@@ -28,14 +28,15 @@ export async function sendBatch(run: SendRun, docs: readonly OutgoingDocument[],
     // Up to 10,000 reads and writes: what is prepared when the time is up goes, the rest stays Pending.
     if (!run.budget.hasTime()) break;
     const xml = await readXml(run, doc);
-    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, 'in a batch session'), sessionReferenceNumber: localId }));
+    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, 'in a batch session'), sessionReferenceNumber: localId, batch: true }));
     if (intent === null) continue;
     inBatch.push(intent);
     invoices.push({ fileName: `${intent.id.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`, xml });
   }
   if (invoices.length === 0) {
     const why = run.budget.hasTime() ? 'every document was taken by another writer' : 'the run had no time left to prepare any document';
-    await sessions.update({ ...record, documentIds: [], settled: true, status: { code: 0, description: `nothing was sent: ${why}` }, updatedAt: run.clock.now().toISOString() }, record.version);
+    const at = run.clock.now().toISOString();
+    await patchSession(run, record, (current) => (current.settled ? null : { ...current, documentIds: [], settled: true, status: { code: 0, description: `nothing was sent: ${why}` }, updatedAt: at }));
     return;
   }
 

@@ -1,4 +1,4 @@
-import { moveToSending, recordRejected, recordSent, type OutgoingDocument } from '../../domain/documents.js';
+import { moveToSending, recordRefusedOnSend, recordSent, type OutgoingDocument } from '../../domain/documents.js';
 import { checkOffline } from './offline-check.js';
 import { recoverSending } from './recover-sending.js';
 import { classifySendFailure, isInvoiceRefusal, refusalOf, type SendFailure } from './ksef-errors.js';
@@ -21,7 +21,7 @@ const MAX_FAILURES_IN_A_ROW = 3;
  * of the session, or after MAX_FAILURES_IN_A_ROW failures in a row: the rest waits for the next run.
  */
 export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]): Promise<void> {
-  const { ksef, documents } = run.deps;
+  const { ksef } = run.deps;
   const signal = run.budget.signal;
   const session = await ksef.openOnlineSession(signal);
   const ref = session.referenceNumber;
@@ -36,8 +36,8 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
     const doc = await checkOffline(run, planned, run.clock.now());
     if (doc === null) continue;
     const xml = await readXml(run, doc);
-    const note = doc.offlineMode ? 'sent declared offline (offlineMode): its issue date is before the send date' : undefined;
-    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, note), sessionReferenceNumber: ref }));
+    const offline = doc.offlineMode ? 'sent declared offline (offlineMode): its issue date is before the send date' : undefined;
+    const intent = await updateIfUnchanged(run, doc, moveToSending(doc, { ...changeAt(run, offline), sessionReferenceNumber: ref }));
     if (intent === null) continue;
     let sent;
     try {
@@ -45,7 +45,8 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
     } catch (error) {
       run.counters.failed++;
       if (isInvoiceRefusal(error)) {
-        await documents.update(recordRejected(intent, { ...changeAt(run, 'refused on send'), rejection: refusalOf(error) }), intent.version);
+        // Another writer that moved it meanwhile has it (null): the next run's recovery finds it absent and sends it again.
+        await updateIfUnchanged(run, intent, recordRefusedOnSend(intent, { ...changeAt(run, 'refused on send'), rejection: refusalOf(error) }));
         continue;
       }
       const failure = classifySendFailure(error, signal);
@@ -56,8 +57,11 @@ export async function sendOnline(run: SendRun, docs: readonly OutgoingDocument[]
       continue;
     }
     inARow = 0;
-    const next = recordSent(intent, { ...changeAt(run, sent.reconciled ? 'response lost; found in the session by its hash' : undefined), sessionReferenceNumber: ref, invoiceReferenceNumber: sent.invoiceReferenceNumber });
-    await documents.update(next, intent.version);
+    const lost = sent.reconciled ? 'response lost; found in the session by its hash' : undefined;
+    const next = recordSent(intent, { ...changeAt(run, lost), sessionReferenceNumber: ref, invoiceReferenceNumber: sent.invoiceReferenceNumber, foundByHash: sent.reconciled });
+    // KSeF has it either way. If another writer moved the document meanwhile, it is left to that
+    // writer (as every write of this run is); one still in Sending is found by hash by the next run.
+    await updateIfUnchanged(run, intent, next);
     if (sent.reconciled) run.counters.reconciled++;
     else run.counters.sent++;
   }

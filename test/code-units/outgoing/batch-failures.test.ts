@@ -35,6 +35,7 @@ function units(world: World, ksef: KsefGateway = world.ksef) {
 }
 
 const lastNote = (doc: OutgoingDocument | undefined) => doc?.history.at(-1)?.note ?? '';
+const lastEvent = (doc: OutgoingDocument | undefined) => doc?.history.at(-1)?.event;
 
 /** Batch sessions the simulator holds that were opened by the company, newest last. */
 const simBatches = () => [...sim.state.sessions.values()].filter((s) => s.kind === 'Batch' && s.context.value === NIP);
@@ -58,6 +59,7 @@ describe('send-documents when a batch fails part-way', () => {
     expect(first.counters).toMatchObject({ sent: 0, failed: 12, returnedToPending: 12, batches: 0 });
     expect(first.message).toContain('a batch of 12 invoice(s) did not reach KSeF');
     expect(afterFirst.every((d) => d.status === 'Pending')).toBe(true);
+    expect(lastEvent(afterFirst[0])).toMatchObject({ kind: 'notSent' });
     expect(lastNote(afterFirst[0])).toContain('the answer to opening the batch session was lost');
     expect(second.counters).toMatchObject({ sent: 12, batches: 1, failed: 0 });
     const docs = await world.all();
@@ -147,6 +149,7 @@ describe('send-documents when a batch fails part-way', () => {
     const abandoned = simBatches()[batchesBefore];
     expect(first.counters).toMatchObject({ sent: 0, failed: 12, returnedToPending: 12 });
     expect(afterFirst.every((d) => d.status === 'Pending')).toBe(true);
+    expect(lastEvent(afterFirst[0])).toEqual({ kind: 'notSent', session: `batch-${context.runId}-1` });
     expect(lastNote(afterFirst[0])).toContain(`batch session ${abandoned?.referenceNumber} was opened but not closed`);
     expect(record).toMatchObject({ referenceNumber: abandoned?.referenceNumber, closedAt: null, settled: true });
     expect(abandoned?.closedAt).toBeNull();
@@ -175,8 +178,7 @@ describe('send-documents when a batch fails part-way', () => {
     // Assess
     expect(refused.every((d) => d.status === 'Pending' && d.ksefNumber === null)).toBe(true);
     expect(refused[0]?.history.map((h) => h.status)).toEqual(['Pending', 'Sending', 'Pending']);
-    expect(lastNote(refused[0])).toContain(record?.referenceNumber);
-    expect(lastNote(refused[0])).toContain('415 Błąd odszyfrowania dostarczonego klucza');
+    expect(lastEvent(refused[0])).toEqual({ kind: 'packageRefused', code: 415, description: 'Błąd odszyfrowania dostarczonego klucza', session: record?.referenceNumber });
     expect(record).toMatchObject({ settled: true, status: { code: 415, description: 'Błąd odszyfrowania dostarczonego klucza' } });
     expect((await world.all()).every((d) => d.status === 'Accepted' && d.ksefNumber !== null)).toBe(true);
     for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(1);
@@ -201,5 +203,7 @@ describe('send-documents when a batch fails part-way', () => {
     expect(docs[0]?.rejection).toMatchObject({ code: 445, description: 'Błąd weryfikacji, brak poprawnych faktur' });
     expect(docs[0]?.rejection?.details.join(' ')).toContain('not retried any more');
     expect(docs[0]?.history.filter((h) => h.status === 'Sending')).toHaveLength(4);
+    expect(docs[0]?.history.filter((h) => h.event.kind === 'packageRefused')).toHaveLength(3);
+    expect(lastEvent(docs[0])).toMatchObject({ kind: 'resendsExhausted', code: 445, resends: 3, after: 'packageRefused' });
   });
 });

@@ -79,8 +79,8 @@ describe('a send run that crosses midnight in Warsaw', () => {
       expect(afterCrossing).toEqual(invoiceNumbers.map(() => 'Pending'));
       expect(world.ksefRequests().filter((r) => r.method === 'POST' && /^\/sessions\/batch\/[^/]+\/close$/.test(r.path))).toEqual([]);
       expect(next.counters).toMatchObject({ heldOffline: 12, sessionsOpened: 0 });
-      const history = (await world.all())[0]?.history.map((h) => h.note ?? '') ?? [];
-      expect(history.some((note) => note.includes('2026-06-11') && note.includes('offline'))).toBe(true);
+      const held = (await world.all())[0]?.history.at(-1);
+      expect(held).toMatchObject({ status: 'Held', event: { kind: 'heldOffline', reason: expect.stringContaining('before the send date 2026-06-11') } });
       for (const number of invoiceNumbers) expect(heldBySimulator(sim, number)).toBe(0);
       expect(markedOffline(sim)).toEqual([]);
     });

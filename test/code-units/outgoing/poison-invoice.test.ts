@@ -66,7 +66,8 @@ describe('an invoice KSeF never takes (5xx every time)', () => {
     expect(held).toMatchObject({ status: 'Held', heldReason: expect.stringContaining('503'), sessionReferenceNumber: null });
     const returns = held?.history.filter((h) => h.status === 'Pending' && h.by === 'send-documents') ?? [];
     expect(returns).toHaveLength(MAX_RETURNS_AFTER_FAILED_SEND);
-    for (const entry of returns) expect(entry.note).toContain('503');
+    for (const entry of returns) expect(entry.event).toMatchObject({ kind: 'sendFailed', reason: expect.stringContaining('503'), session: expect.any(String) });
+    expect(held?.history.at(-1)?.event).toMatchObject({ kind: 'heldAfterFailedSends', failures: MAX_RETURNS_AFTER_FAILED_SEND + 1 });
     expect(held?.history).toHaveLength(1 + 2 * MAX_RETURNS_AFTER_FAILED_SEND + 2);
     expect(quiet.counters).toMatchObject({ sent: 0, failed: 0, sessionsOpened: 0 });
     const rest = (await world.all()).filter((d) => d.id !== poisonDoc.id);

@@ -57,7 +57,7 @@ describe('invoices refused on send and invoices KSeF keeps processing', () => {
     expect(sendAgain.counters).toMatchObject({ sent: 0, sessionsOpened: 0 });
     const doc = await world.documents.get(refused.id);
     expect(doc).toMatchObject({ status: 'Rejected', ksefNumber: null, rejection: { code, description, details: [why] } });
-    expect(doc?.history.at(-1)).toMatchObject({ status: 'Rejected', by: 'send-documents', note: expect.stringContaining('refused') });
+    expect(doc?.history.at(-1)).toMatchObject({ status: 'Rejected', by: 'send-documents', event: { kind: 'refusedOnSend', code, description } });
     const others = (await world.all()).filter((d) => d.id !== refused.id);
     expect(others.map((d) => d.status)).toEqual(['Accepted', 'Accepted']);
     expect(heldBySimulator(sim, refusedNumber)).toBe(0);

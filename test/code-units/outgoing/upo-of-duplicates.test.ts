@@ -80,7 +80,7 @@ describe('the UPO of a document reconciled as a 440 duplicate', () => {
     const [doc] = await world.all();
     expect(doc).toMatchObject({ status: 'Accepted', ksefNumber: original.ksefNumber, upoKey: null });
     expect(first.counters).toMatchObject({ upoStored: 0, upoUnavailable: 1 });
-    expect(doc?.history.at(-1)).toMatchObject({ status: 'Accepted', by: 'process-upo', note: expect.stringMatching(/^no UPO available: .*session of the original/) });
+    expect(doc?.history.at(-1)).toMatchObject({ status: 'Accepted', by: 'process-upo', event: { kind: 'noUpo', reason: expect.stringContaining('session of the original') } });
     expect(await world.sessions.listUnfinished()).toEqual([]);
     expect(second.counters).toEqual({ upoStored: 0, sessionUpoStored: 0 });
     expect(world.ksefRequests().length).toBe(requestsBefore);

@@ -6,9 +6,12 @@ import {
   ledgerRowOfIncoming,
   ledgerRowOfOutgoing,
   moveToSending,
+  noUpoReason,
   planSending,
   recordAccepted,
   recordDuplicateReconciled,
+  recordNoUpo,
+  recordRefusedOnSend,
   recordRejected,
   recordSent,
   releaseHeld,
@@ -85,7 +88,33 @@ describe('outgoing document transitions', () => {
     // Assess
     expect(pending.status).toBe('Pending');
     expect(pending.sessionReferenceNumber).toBeNull();
-    expect(pending.history.at(-1)).toEqual({ status: 'Pending', at: '2026-02-02T09:00:02.000Z', by, note: 'session could not be opened' });
+    expect(pending.history.at(-1)).toEqual({ status: 'Pending', at: '2026-02-02T09:00:02.000Z', by, event: { kind: 'notSent', session: SESSION }, note: 'session could not be opened' });
+  });
+
+  it('each move records its event with the facts it knows', () => {
+    // Prepare
+    const offline = { ...makeDocument(), offlineMode: true };
+    // Act
+    const online = moveToSending(offline, { at: '2026-02-02T09:00:00.000Z', by, sessionReferenceNumber: SESSION });
+    const batch = moveToSending(makeDocument(), { at: '2026-02-02T09:00:00.000Z', by, sessionReferenceNumber: 'batch-run-1-1', batch: true });
+    const found = recordSent(online, { at: '2026-02-02T09:00:01.000Z', by, sessionReferenceNumber: SESSION, invoiceReferenceNumber: INVOICE_REF, foundByHash: true });
+    const accepted = recordAccepted(found, { at: '2026-02-02T09:05:00.000Z', by, ksefNumber: KSEF, acquisitionDate: '2026-02-02T09:04:00.000Z' });
+    const duplicate = recordDuplicateReconciled(sent(), { at: '2026-02-02T09:05:00.000Z', by, originalKsefNumber: KSEF, originalSessionReferenceNumber: null, acquisitionDate: null });
+    const refused = recordRefusedOnSend(batch, { at: '2026-02-02T09:00:01.000Z', by, rejection: { code: 400, description: 'Błąd weryfikacji', details: [] } });
+    const noUpo = recordNoUpo(duplicate, { at: '2026-02-02T10:00:00.000Z', by: 'process-upo', reason: 'KSeF did not name the session of the original' });
+    // Assess
+    expect(online.history.at(-1)?.event).toEqual({ kind: 'sending', session: SESSION, batch: false, offlineMode: true });
+    expect(batch.history.at(-1)?.event).toEqual({ kind: 'sending', session: 'batch-run-1-1', batch: true, offlineMode: false });
+    expect(found.history.at(-1)?.event).toEqual({ kind: 'sent', session: SESSION, invoiceReferenceNumber: INVOICE_REF, foundByHash: true });
+    expect(sent().history.at(-1)?.event).toMatchObject({ kind: 'sent', foundByHash: false });
+    expect(accepted.history.at(-1)?.event).toEqual({ kind: 'accepted', ksefNumber: KSEF });
+    expect(duplicate.history.at(-1)?.event).toEqual({ kind: 'duplicateReconciled', originalKsefNumber: KSEF });
+    expect(refused).toMatchObject({ status: 'Rejected', rejection: { code: 400 } });
+    expect(refused.history.at(-1)?.event).toEqual({ kind: 'refusedOnSend', code: 400, description: 'Błąd weryfikacji' });
+    expect(noUpo.history.at(-1)).toMatchObject({ status: 'Accepted', event: { kind: 'noUpo', reason: 'KSeF did not name the session of the original' }, note: 'no UPO available: KSeF did not name the session of the original' });
+    expect(noUpoReason(noUpo)).toBe('KSeF did not name the session of the original');
+    expect(noUpoReason(duplicate)).toBeNull();
+    expect(() => recordRefusedOnSend(sent(), { at: 'x', by, rejection: { code: 400, description: 'x', details: [] } })).toThrow(IllegalTransitionError);
   });
 
   it('a held document keeps its reason and is released as offline only when the admin says so', () => {
