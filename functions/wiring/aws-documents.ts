@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiDocumentDeps } from '../api/api-deps.js';
 import { DynamoDocumentRepository } from '../adapters/aws/dynamo-document-repository.js';
 import { DynamoIncomingDocumentRepository } from '../adapters/aws/dynamo-incoming-document-repository.js';
+import { DynamoSyncStateRepository } from '../adapters/aws/dynamo-sync-state-repository.js';
 import { DynamoLedgerRepository } from '../adapters/aws/dynamo-ledger-repository.js';
 import { S3DocumentStore } from '../adapters/aws/s3-document-store.js';
 import { fa3Parser } from '../adapters/xml/fa3-parser.js';
@@ -31,5 +32,6 @@ export function awsDocumentDeps(config: AwsDocumentsConfig, tableName: string): 
     clock: systemClock,
     newDocumentId: randomUUID,
     companyNip: config.companyNip,
+    syncState: new DynamoSyncStateRepository(dynamo, tableName),
   };
 }

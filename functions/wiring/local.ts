@@ -178,6 +178,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
     const ksefOptions = options.ksef ?? {};
     const ksef = await startLocalKsef({ ...env, KSEF_NIP: companyNip }, { clock, ...ksefOptions, client: { logger, metrics, ...ksefOptions.client } });
     closers.push(() => ksef.close());
+    const syncState = new DynamoSyncStateRepository(db, LOCAL_TABLE_NAME);
     const registered = createCodeUnits({
       ksef: ksef.gateway,
       documents: documentRepository,
@@ -185,7 +186,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       ledger,
       blobs,
       sessions: new DynamoKsefSessionRepository(db, LOCAL_TABLE_NAME),
-      syncState: new DynamoSyncStateRepository(db, LOCAL_TABLE_NAME),
+      syncState,
       parser: fa3Parser,
     });
     const codeUnits: Record<CodeUnitId, CodeUnit> = { ...registered, ...options.codeUnits };
@@ -227,6 +228,7 @@ export async function startLocalRuntime(config: LocalConfig, options: LocalRunti
       clock,
       newDocumentId: randomUUID,
       companyNip,
+      syncState,
     };
 
     // The access log follows LOG_LEVEL (INFO logs one line per request).
